@@ -1,0 +1,79 @@
+"""The one JSON API of the platform, /api/v1/, with French error messages in one shape."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+
+api = NinjaAPI(
+    title="Maillage API",
+    version="1",
+    description=(
+        "Annuaire ouvert des organisations de l'économie sociale et solidaire. "
+        "Lecture publique, sans authentification. Listes paginées : `page` (à partir de 1) et "
+        "`page_size` (20 par défaut, 100 au plus)."
+    ),
+    urls_namespace="api-v1",
+)
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every 4xx of the API: a message for people, and one entry per faulty field."""
+
+    detail: str
+    errors: list[FieldError]
+
+
+_MESSAGES = {
+    "int_parsing": "doit être un nombre entier",
+    "int_type": "doit être un nombre entier",
+    "float_parsing": "doit être un nombre",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "less_than": "doit être inférieur à {lt}",
+    "missing": "est obligatoire",
+    "string_too_long": "doit compter au plus {max_length} caractères",
+    "string_too_short": "doit compter au moins {min_length} caractères",
+    "string_pattern_mismatch": "n'a pas le format attendu",
+    "enum": "doit valoir l'une de ces valeurs : {expected}",
+}
+
+
+def _french_message(error: dict) -> str:
+    template = _MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return error.get("msg", "valeur invalide")
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def _field_name(error: dict) -> str:
+    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+    return ".".join(location) or "?"
+
+
+def error_response(
+    request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_name(error), "message": f"{_field_name(error)} {_french_message(error)}."}
+        for error in exc.errors
+    ]
+    return error_response(request, 422, "Paramètres invalides.", errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, str(exc) or "Ressource introuvable.")

@@ -1,0 +1,124 @@
+import datetime
+
+from ninja import Schema
+
+from maillage.core.pagination import PageMeta
+
+
+class SectorOut(Schema):
+    slug: str
+    name: str
+
+
+class KindOut(Schema):
+    code: str
+    name: str
+
+
+class CommuneRef(Schema):
+    insee_code: str
+    name: str
+    departement: str
+
+    @staticmethod
+    def resolve_departement(commune) -> str:
+        return commune.departement_id
+
+
+class EstablishmentOut(Schema):
+    siret: str | None
+    name: str
+    address: str
+    postal_code: str
+    commune: CommuneRef
+    latitude: float | None
+    longitude: float | None
+    is_head_office: bool
+
+
+class OrganisationSummary(Schema):
+    id: int
+    slug: str
+    name: str
+    brand: str
+    siren: str
+    ess_family: str
+    is_esus: bool
+    kinds: list[KindOut]
+    sectors: list[SectorOut]
+    head_office: EstablishmentOut | None
+    url: str
+
+    @staticmethod
+    def resolve_kinds(organisation) -> list:
+        return list(organisation.kinds.all())
+
+    @staticmethod
+    def resolve_sectors(organisation) -> list:
+        return list(organisation.sectors.all())
+
+    @staticmethod
+    def resolve_head_office(organisation):
+        establishments = list(organisation.establishments.all())
+        return establishments[0] if establishments else None
+
+    @staticmethod
+    def resolve_url(organisation) -> str:
+        return organisation.get_absolute_url()
+
+
+class NafOut(Schema):
+    code: str
+    label: str
+
+
+class LegalFormOut(Schema):
+    code: str
+    label: str
+
+
+class NamedOut(Schema):
+    slug: str
+    name: str
+
+
+class OrganisationDetail(OrganisationSummary):
+    rna: str
+    legal_form: LegalFormOut | None
+    naf: NafOut | None
+    description: str
+    website: str
+    email: str
+    phone: str
+    size_band: str
+    labels: list[NamedOut]
+    networks: list[NamedOut]
+    poles: list[NamedOut]
+    daily_needs: list[NamedOut]
+    establishments: list[EstablishmentOut]
+    valid_until: datetime.date
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_labels(organisation) -> list:
+        return list(organisation.labels.all())
+
+    @staticmethod
+    def resolve_networks(organisation) -> list:
+        return list(organisation.networks.all())
+
+    @staticmethod
+    def resolve_poles(organisation) -> list:
+        return list(organisation.poles.all())
+
+    @staticmethod
+    def resolve_daily_needs(organisation) -> list:
+        return list(organisation.daily_needs.all())
+
+    @staticmethod
+    def resolve_establishments(organisation) -> list:
+        return list(organisation.establishments.all())
+
+
+class OrganisationPage(PageMeta):
+    results: list[OrganisationSummary]

@@ -1,0 +1,1 @@
+"""Writes of the directory, by subdomain: reference data, demo load, profile upkeep."""

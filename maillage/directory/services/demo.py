@@ -1,0 +1,357 @@
+"""Load the real inclusion enterprises of data/siae.csv as the demo directory.
+
+Every row is checked with the product's own rules; a row that fails is reported with its
+line, field, value and reason, and not loaded. Problems in optional fields (an unknown NAF
+code, a malformed website) drop that field only and are reported as warnings.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+
+from maillage.core.datasets import file_checksum, is_already_loaded, read_csv, record_load
+from maillage.core.text import fold
+from maillage.core.validators import validate_coordinates_in_france, validate_siret
+from maillage.directory.models import (
+    EssFamily,
+    Establishment,
+    NafCode,
+    Organisation,
+    OrganisationSector,
+    Sector,
+    StructureKind,
+)
+from maillage.directory.services.profile import NafSectorIndex, build_search_text
+from maillage.directory.validation import postal_code_error
+from maillage.territory.models import Commune, PostalCode
+
+DATASET_NAME = "demo-siae"
+SOURCE = "lemarche"
+# Kinds that are associations by law (AI) or almost always (GEIQ are employers' groups under the 1901 law).
+ASSOCIATION_KINDS = {"AI", "GEIQ"}
+# SIAE, EA and ESAT hold the ESUS agreement by right (code du travail, art. L3332-17-1).
+ESUS_BY_RIGHT_KINDS = {"EI", "ETTI", "ACI", "AI", "EITI", "EA", "ESAT"}
+
+
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+@dataclass
+class RowProblem:
+    line: int
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class DemoLoadReport:
+    read: int = 0
+    organisations_created: int = 0
+    organisations_updated: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    skipped: bool = False
+
+
+class RowRejected(Exception):
+    def __init__(self, problem: RowProblem) -> None:
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
+@dataclass
+class Place:
+    commune: Commune
+    postal_code: str
+    latitude: float | None
+    longitude: float | None
+
+
+class CommuneResolver:
+    """Finds the commune of an address from its postal code and city, in memory."""
+
+    def __init__(self) -> None:
+        self.communes = {commune.insee_code: commune for commune in Commune.objects.all()}
+        self.by_postal_code: dict[str, list[Commune]] = defaultdict(list)
+        self.codes_of: dict[str, list[str]] = defaultdict(list)
+        for code, insee_code in PostalCode.objects.values_list("code", "commune_id"):
+            self.by_postal_code[code].append(self.communes[insee_code])
+            self.codes_of[insee_code].append(code)
+        self.by_departement: dict[str, list[Commune]] = defaultdict(list)
+        for commune in self.communes.values():
+            self.by_departement[commune.departement_id].append(commune)
+
+    def resolve(
+        self,
+        *,
+        postal_code: str,
+        city: str,
+        departement: str,
+        latitude: float | None,
+        longitude: float | None,
+    ) -> Commune | None:
+        city_key = city_search_key(city)
+        candidates = self.by_postal_code.get(postal_code, [])
+        if not candidates:  # CEDEX or business code: look in the département
+            candidates = self.by_departement.get(departement, [])
+        named = [commune for commune in candidates if commune.search_name == city_key]
+        if len(named) == 1:
+            return named[0]
+        arrondissements = [c for c in candidates if c.kind == Commune.Kind.ARRONDISSEMENT]
+        if len(arrondissements) == 1:
+            return arrondissements[0]
+        if len(candidates) == 1:
+            return candidates[0]
+        if latitude is not None and candidates:
+            return min(candidates, key=lambda c: _squared_distance(c, latitude, longitude))
+        return None
+
+
+def city_search_key(city: str) -> str:
+    """'ST PIERRE CEDEX 2' → 'saint pierre', comparable with Commune.search_name."""
+    words = fold(city).split()
+    words = [ABBREVIATIONS.get(word, word) for word in words if word != "cedex"]
+    return " ".join(word for word in words if not word.isdigit())
+
+
+def _squared_distance(commune: Commune, latitude: float, longitude: float) -> float:
+    if commune.latitude is None:
+        return math.inf
+    return (commune.latitude - latitude) ** 2 + (commune.longitude - longitude) ** 2
+
+
+def _place_of(row: dict, line: int, resolver: CommuneResolver) -> Place:
+    latitude = float(row["latitude"]) if row["latitude"] else None
+    longitude = float(row["longitude"]) if row["longitude"] else None
+    if latitude is not None:
+        try:
+            validate_coordinates_in_france(latitude, longitude)
+        except ValidationError as error:
+            raise RowRejected(
+                RowProblem(line, "latitude", f"{latitude},{longitude}", error.messages[0])
+            ) from error
+    postal_code = row["postcode"].strip()
+    commune = resolver.resolve(
+        postal_code=postal_code,
+        city=row["city"],
+        departement=row["department"],
+        latitude=latitude,
+        longitude=longitude,
+    )
+    if commune is None:
+        raise RowRejected(
+            RowProblem(
+                line,
+                "city",
+                f"{postal_code} {row['city']}",
+                f"Commune inconnue : aucune commune ne correspond à « {postal_code} {row['city']} ».",
+            )
+        )
+    message = postal_code_error(
+        postal_code=postal_code,
+        commune_name=commune.name,
+        commune_postal_codes=resolver.codes_of[commune.insee_code],
+        departement_code=commune.departement_id,
+        is_known_code=postal_code in resolver.by_postal_code,
+    )
+    if message:
+        raise RowRejected(RowProblem(line, "postcode", postal_code, message))
+    return Place(commune, postal_code, latitude, longitude)
+
+
+def _check_required(row: dict, line: int) -> None:
+    if not row["name"].strip():
+        raise RowRejected(RowProblem(line, "name", "", "Nom manquant."))
+    try:
+        validate_siret(row["siret"])
+    except ValidationError as error:
+        raise RowRejected(RowProblem(line, "siret", row["siret"], error.messages[0])) from error
+
+
+def _optional_fields(
+    row: dict, line: int, naf_codes: dict[str, NafCode], warnings: list[RowProblem]
+) -> dict:
+    naf_compact = row["naf"].strip().upper()
+    naf = naf_codes.get(naf_compact)
+    if naf_compact and naf is None:
+        warnings.append(
+            RowProblem(
+                line, "naf", row["naf"], "Code NAF inconnu de la nomenclature NAF rév. 2 : ignoré."
+            )
+        )
+    website = row["website"].strip()
+    if website:
+        try:
+            URLValidator()(website)
+        except ValidationError:
+            warnings.append(RowProblem(line, "website", website, "Adresse web invalide : ignorée."))
+            website = ""
+    return {"naf": naf, "website": website}
+
+
+@dataclass
+class _Candidate:
+    line: int
+    row: dict
+    place: Place
+    naf: NafCode | None
+    website: str
+    kinds: list[str] = field(default_factory=list)
+    sector_ids: list[int] = field(default_factory=list)
+    organisation: Organisation | None = None
+
+
+def _read_candidates(path: Path, report: DemoLoadReport) -> dict[str, _Candidate]:
+    """Valid rows grouped by SIRET: a structure holding two agreements is one organisation."""
+    resolver = CommuneResolver()
+    naf_codes = {naf.code_compact: naf for naf in NafCode.objects.all()}
+    known_kinds = set(StructureKind.objects.values_list("code", flat=True))
+    candidates: dict[str, _Candidate] = {}
+    for line, row in read_csv(path):
+        report.read += 1
+        try:
+            _check_required(row, line)
+            if row["kind"] not in known_kinds:
+                raise RowRejected(
+                    RowProblem(line, "kind", row["kind"], "Type de structure inconnu.")
+                )
+            place = _place_of(row, line, resolver)
+        except RowRejected as rejected:
+            report.rejected.append(rejected.problem)
+            continue
+        siret = row["siret"]
+        if siret not in candidates:
+            optional = _optional_fields(row, line, naf_codes, report.warnings)
+            candidates[siret] = _Candidate(line, row, place, **optional)
+        candidates[siret].kinds.append(row["kind"])
+    return candidates
+
+
+def _unique_slug(base: str, taken: set[str]) -> str:
+    slug, counter = base, 2
+    while slug in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    taken.add(slug)
+    return slug
+
+
+def _write(candidates: dict[str, _Candidate], report: DemoLoadReport) -> None:
+    existing = {org.source_id: org for org in Organisation.objects.filter(source=SOURCE)}
+    taken_slugs = set(Organisation.objects.values_list("slug", flat=True))
+    sector_index = NafSectorIndex()
+    sector_names = dict(Sector.objects.values_list("pk", "name"))
+    to_create, to_update = [], []
+    for siret, candidate in candidates.items():
+        row = candidate.row
+        organisation = existing.get(siret) or Organisation(source=SOURCE, source_id=siret)
+        if organisation.pk is None:
+            base_slug = row["slug"] or slugify(f"{row['name']}-{row['department']}")
+            organisation.slug = _unique_slug(base_slug[:240], taken_slugs)
+            to_create.append(organisation)
+        else:
+            to_update.append(organisation)
+        organisation.name = row["name"].strip()
+        brand = row["brand"].strip()
+        organisation.brand = "" if brand == organisation.name else brand
+        organisation.siren = siret[:9]
+        organisation.naf = candidate.naf
+        organisation.website = candidate.website
+        organisation.description = row["description"].strip()
+        organisation.ess_family = (
+            EssFamily.ASSOCIATION if ASSOCIATION_KINDS & set(candidate.kinds) else ""
+        )
+        organisation.is_esus = bool(ESUS_BY_RIGHT_KINDS & set(candidate.kinds))
+        sector_ids = sector_index.sectors_for(candidate.naf.code_compact) if candidate.naf else []
+        organisation.search_text = build_search_text(
+            name=organisation.name,
+            brand=organisation.brand,
+            naf_label=candidate.naf.label if candidate.naf else "",
+            places=[candidate.place.commune.name, candidate.place.postal_code],
+            sectors=[sector_names[pk] for pk in sector_ids],
+            kinds=candidate.kinds,
+        )
+        candidate.sector_ids = sector_ids
+        candidate.organisation = organisation
+    Organisation.objects.bulk_create(to_create, batch_size=500)
+    update_fields = [
+        "name",
+        "brand",
+        "siren",
+        "naf",
+        "website",
+        "description",
+        "ess_family",
+        "is_esus",
+        "search_text",
+    ]
+    Organisation.objects.bulk_update(to_update, update_fields, batch_size=500)
+    report.organisations_created, report.organisations_updated = len(to_create), len(to_update)
+    _write_links(list(candidates.values()))
+
+
+def _write_links(candidates: list[_Candidate]) -> None:
+    """Head-office establishment, kinds and derived sectors, replaced as a whole."""
+    organisation_ids = [candidate.organisation.pk for candidate in candidates]
+    Establishment.objects.filter(organisation_id__in=organisation_ids, is_head_office=True).delete()
+    Establishment.objects.bulk_create(
+        [
+            Establishment(
+                organisation=candidate.organisation,
+                siret=candidate.row["siret"],
+                address=candidate.row["address"].strip(),
+                postal_code=candidate.place.postal_code,
+                commune=candidate.place.commune,
+                latitude=candidate.place.latitude,
+                longitude=candidate.place.longitude,
+                is_head_office=True,
+            )
+            for candidate in candidates
+        ],
+        batch_size=500,
+    )
+    kind_links = Organisation.kinds.through
+    kind_links.objects.filter(organisation_id__in=organisation_ids).delete()
+    kind_links.objects.bulk_create(
+        [
+            kind_links(organisation_id=candidate.organisation.pk, structurekind_id=code)
+            for candidate in candidates
+            for code in dict.fromkeys(candidate.kinds)
+        ],
+        batch_size=1000,
+    )
+    OrganisationSector.objects.filter(
+        organisation_id__in=organisation_ids, is_derived=True
+    ).delete()
+    OrganisationSector.objects.bulk_create(
+        [
+            OrganisationSector(
+                organisation_id=candidate.organisation.pk, sector_id=sector_id, is_derived=True
+            )
+            for candidate in candidates
+            for sector_id in candidate.sector_ids
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
+def load_demo_organisations(*, path: Path | None = None, force: bool = False) -> DemoLoadReport:
+    """Load the demo directory in one transaction: all valid rows, or nothing."""
+    path = path or settings.DATA_DIR / "siae.csv"
+    checksum = file_checksum(path, settings.DATA_DIR / "naf_sectors.csv")
+    if not force and is_already_loaded(DATASET_NAME, checksum):
+        return DemoLoadReport(skipped=True)
+    report = DemoLoadReport()
+    with transaction.atomic():
+        candidates = _read_candidates(path, report)
+        _write(candidates, report)
+        record_load(DATASET_NAME, checksum, len(candidates), len(report.rejected))
+    return report

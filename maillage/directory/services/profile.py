@@ -1,0 +1,70 @@
+"""Upkeep of an organisation's derived data: its search text and its sectors deduced from NAF."""
+
+from collections.abc import Iterable
+
+from maillage.core.text import fold
+from maillage.directory.models import NafSectorRule, Organisation, OrganisationSector
+
+
+def build_search_text(
+    *,
+    name: str,
+    brand: str,
+    naf_label: str,
+    places: Iterable[str],
+    sectors: Iterable[str],
+    kinds: Iterable[str],
+) -> str:
+    """One folded string per organisation, so that search ignores accents and case on any engine."""
+    parts = [name, brand, naf_label, *places, *sectors, *kinds]
+    return " " + " ".join(fold(part) for part in parts if part) + " "
+
+
+def refresh_search_text(organisation: Organisation) -> None:
+    establishments = organisation.establishments.select_related("commune")
+    places = [
+        text
+        for establishment in establishments
+        for text in (establishment.commune.name, establishment.postal_code)
+    ]
+    organisation.search_text = build_search_text(
+        name=organisation.name,
+        brand=organisation.brand,
+        naf_label=organisation.naf.label if organisation.naf_id else "",
+        places=places,
+        sectors=organisation.sectors.values_list("name", flat=True),
+        kinds=organisation.kinds.values_list("code", flat=True),
+    )
+    Organisation.objects.filter(pk=organisation.pk).update(search_text=organisation.search_text)
+
+
+class NafSectorIndex:
+    """The NAF→sector rules in memory; the rules with the longest prefix of a code win."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, list[int]] = {}
+        for prefix, sector_id in NafSectorRule.objects.values_list("naf_prefix", "sector_id"):
+            self._rules.setdefault(prefix, []).append(sector_id)
+
+    def sectors_for(self, naf_compact: str) -> list[int]:
+        for length in range(len(naf_compact), 1, -1):
+            sector_ids = self._rules.get(naf_compact[:length])
+            if sector_ids:
+                return sector_ids
+        return []
+
+
+def derive_sectors(organisation: Organisation, index: NafSectorIndex | None = None) -> None:
+    """Replace the sectors deduced from NAF; sectors chosen by people are never touched."""
+    index = index or NafSectorIndex()
+    OrganisationSector.objects.filter(organisation=organisation, is_derived=True).delete()
+    if not organisation.naf_id:
+        return
+    chosen = set(organisation.sectors.values_list("pk", flat=True))
+    OrganisationSector.objects.bulk_create(
+        [
+            OrganisationSector(organisation=organisation, sector_id=sector_id, is_derived=True)
+            for sector_id in index.sectors_for(organisation.naf.code_compact)
+            if sector_id not in chosen
+        ]
+    )

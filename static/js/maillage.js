@@ -1,0 +1,68 @@
+/* Maillage: small progressive enhancements. Pages work without this file. */
+(function () {
+  "use strict";
+
+  var METROPOLE = [[41.3, -5.2], [51.1, 9.6]];
+
+  function inMetropole(latLng) {
+    return latLng[0] >= METROPOLE[0][0] && latLng[0] <= METROPOLE[1][0] &&
+      latLng[1] >= METROPOLE[0][1] && latLng[1] <= METROPOLE[1][1];
+  }
+
+  /* A point is [latitude, longitude, name, slug, commune]; text is set as text, never as HTML. */
+  function popupContent(point) {
+    var wrapper = document.createElement("div");
+    var title = document.createElement(point[3] ? "a" : "strong");
+    title.textContent = point[2];
+    if (point[3]) { title.href = "/organisations/" + encodeURIComponent(point[3]) + "/"; }
+    wrapper.appendChild(title);
+    if (point[4]) {
+      var place = document.createElement("div");
+      place.textContent = point[4];
+      wrapper.appendChild(place);
+    }
+    return wrapper;
+  }
+
+  /* Frame the points; when most are in metropolitan France, overseas ones do not zoom the map out. */
+  function frame(map, latLngs) {
+    var metropole = latLngs.filter(inMetropole);
+    var framed = metropole.length >= latLngs.length / 2 ? metropole : latLngs;
+    if (framed.length === 1) {
+      map.setView(framed[0], 13);
+    } else if (framed.length > 1) {
+      map.fitBounds(framed, { padding: [20, 20], maxZoom: 13 });
+    } else {
+      map.fitBounds(METROPOLE);
+    }
+  }
+
+  function initMap(element) {
+    if (typeof L === "undefined" || element.dataset.ready) { return; }
+    element.dataset.ready = "1";
+    var dataElement = document.getElementById(element.dataset.mapPoints);
+    var points = dataElement ? JSON.parse(dataElement.textContent) : [];
+    element.innerHTML = "";
+    var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
+    L.tileLayer(element.dataset.tileUrl, {
+      maxZoom: 18, attribution: element.dataset.tileAttribution
+    }).addTo(map);
+    var latLngs = [];
+    points.forEach(function (point) {
+      var latLng = [point[0], point[1]];
+      latLngs.push(latLng);
+      L.circleMarker(latLng, {
+        radius: 6, weight: 1.5, color: "#ffffff", fillColor: "#0b6e4f", fillOpacity: 0.9
+      }).bindPopup(popupContent(point)).addTo(map);
+    });
+    frame(map, latLngs);
+    element.addEventListener("focus", function () { map.scrollWheelZoom.enable(); });
+  }
+
+  function initAll(root) {
+    (root || document).querySelectorAll(".map[data-map-points]").forEach(initMap);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { initAll(event.target); });
+})();
