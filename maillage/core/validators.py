@@ -32,6 +32,9 @@ FRANCE_BOUNDING_BOXES: list[tuple[str, float, float, float, float]] = [
 ]
 
 
+# stdnum's InvalidLength is a subclass of InvalidFormat: catch it first.
+
+
 def compact_digits(value: str) -> str:
     """Drop the spaces, dots and dashes people type inside numbers."""
     return re.sub(r"[\s.\-]", "", value or "")
@@ -41,17 +44,17 @@ def validate_siren(value: str) -> None:
     number = compact_digits(value)
     try:
         stdnum_siren.validate(number)
-    except InvalidFormat as error:
-        raise ValidationError(
-            _("Le SIREN « %(value)s » ne doit contenir que des chiffres."),
-            code="siren_format",
-            params={"value": value},
-        ) from error
     except InvalidLength as error:
         raise ValidationError(
             _("Le SIREN « %(value)s » doit compter 9 chiffres (il en a %(length)s)."),
             code="siren_length",
             params={"value": value, "length": len(number)},
+        ) from error
+    except InvalidFormat as error:
+        raise ValidationError(
+            _("Le SIREN « %(value)s » ne doit contenir que des chiffres."),
+            code="siren_format",
+            params={"value": value},
         ) from error
     except InvalidChecksum as error:
         raise ValidationError(
@@ -66,17 +69,17 @@ def validate_siret(value: str) -> None:
     number = compact_digits(value)
     try:
         stdnum_siret.validate(number)
-    except InvalidFormat as error:
-        raise ValidationError(
-            _("Le SIRET « %(value)s » ne doit contenir que des chiffres."),
-            code="siret_format",
-            params={"value": value},
-        ) from error
     except InvalidLength as error:
         raise ValidationError(
             _("Le SIRET « %(value)s » doit compter 14 chiffres (il en a %(length)s)."),
             code="siret_length",
             params={"value": value, "length": len(number)},
+        ) from error
+    except InvalidFormat as error:
+        raise ValidationError(
+            _("Le SIRET « %(value)s » ne doit contenir que des chiffres."),
+            code="siret_format",
+            params={"value": value},
         ) from error
     except InvalidChecksum as error:
         raise ValidationError(

@@ -1,7 +1,7 @@
 """The admin as animators use it: find an organisation fast, fix it, curate the taxonomies."""
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,9 @@ from maillage.directory.models import (
     StructureKind,
 )
 from maillage.directory.services.profile import refresh_search_text
+
+# Links people type without a scheme are taken as https (Django 6's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class EstablishmentInline(admin.StackedInline):
@@ -87,6 +90,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "establishments__commune__name",
     ]
     list_per_page = 50
+    formfield_overrides = HTTPS_URLS
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["naf", "legal_form"]
     filter_horizontal = ["kinds", "poles", "daily_needs", "labels", "networks"]
@@ -161,6 +165,7 @@ class LegalFormAdmin(admin.ModelAdmin):
 
 @admin.register(Pole, Label, Network)
 class NamedTaxonomyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

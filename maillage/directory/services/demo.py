@@ -99,15 +99,25 @@ class CommuneResolver:
         longitude: float | None,
     ) -> Commune | None:
         city_key = city_search_key(city)
-        candidates = self.by_postal_code.get(postal_code, [])
-        if not candidates:  # CEDEX or business code: look in the département
-            candidates = self.by_departement.get(departement, [])
-        named = [commune for commune in candidates if commune.search_name == city_key]
+        by_code = self.by_postal_code.get(postal_code, [])
+        named = [commune for commune in by_code if commune.search_name == city_key]
         if len(named) == 1:
             return named[0]
-        arrondissements = [c for c in candidates if c.kind == Commune.Kind.ARRONDISSEMENT]
+        arrondissements = [
+            commune
+            for commune in by_code
+            if commune.kind == Commune.Kind.ARRONDISSEMENT
+            and commune.search_name.startswith(city_key)
+        ]
         if len(arrondissements) == 1:
             return arrondissements[0]
+        # A CEDEX code, or a code of another commune: trust the city name within the département,
+        # and let the postal-code check judge the pair.
+        in_departement = self.by_departement.get(departement, [])
+        named = [commune for commune in in_departement if commune.search_name == city_key]
+        if len(named) == 1:
+            return named[0]
+        candidates = by_code or in_departement
         if len(candidates) == 1:
             return candidates[0]
         if latitude is not None and candidates:

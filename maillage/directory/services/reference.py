@@ -1,4 +1,5 @@
-"""Load the directory's reference lists from data/: legal forms, NAF codes, sectors, NAF→sector rules."""
+"""Load the directory's reference lists: legal forms, NAF codes, sectors and NAF→sector rules
+from data/, and the fixed lists of structure kinds and daily needs."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,7 +8,37 @@ from django.conf import settings
 from django.db import transaction
 
 from maillage.core.datasets import file_checksum, is_already_loaded, read_csv, record_load
-from maillage.directory.models import LegalForm, NafCode, NafSectorRule, Sector
+from maillage.directory.models import (
+    DailyNeed,
+    LegalForm,
+    NafCode,
+    NafSectorRule,
+    Sector,
+    StructureKind,
+)
+
+# The fixed lists every instance starts with; animators can edit them afterwards.
+STRUCTURE_KINDS = [
+    ("EI", "Entreprise d'insertion", True),
+    ("ETTI", "Entreprise de travail temporaire d'insertion", True),
+    ("ACI", "Atelier et chantier d'insertion", True),
+    ("AI", "Association intermédiaire", True),
+    ("EITI", "Entreprise d'insertion par le travail indépendant", True),
+    ("EA", "Entreprise adaptée", False),
+    ("ESAT", "Établissement et service d'aide par le travail", False),
+    ("GEIQ", "Groupement d'employeurs pour l'insertion et la qualification", False),
+]
+
+DAILY_NEEDS = [
+    ("se-nourrir", "Se nourrir"),
+    ("se-loger", "Se loger"),
+    ("se-deplacer", "Se déplacer"),
+    ("se-soigner", "Se soigner"),
+    ("se-former", "Se former"),
+    ("s-equiper", "S'équiper"),
+    ("se-divertir", "Se divertir"),
+]
+
 
 DATASET_NAME = "directory-reference"
 REFERENCE_FILES = ("categories_juridiques.csv", "naf.csv", "sectors.csv", "naf_sectors.csv")
@@ -55,6 +86,15 @@ def _load_sectors(path: Path) -> int:
             slug=slug, defaults={"name": name, "parent_id": parents[group_slug]}
         )
     return len(groups) + len(sectors)
+
+
+def _seed_fixed_lists() -> None:
+    for position, (code, name, is_siae) in enumerate(STRUCTURE_KINDS):
+        StructureKind.objects.update_or_create(
+            code=code, defaults={"name": name, "is_siae": is_siae, "position": position}
+        )
+    for position, (slug, name) in enumerate(DAILY_NEEDS):
+        DailyNeed.objects.update_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 def _load_naf_rules(path: Path) -> int:
@@ -115,6 +155,7 @@ def load_reference_data(
             ],
             "code",
         )
+        _seed_fixed_lists()
         report.sectors = _load_sectors(sectors_path)
         report.naf_rules = _load_naf_rules(rules_path)
         record_load(DATASET_NAME, checksum, report.naf_codes + report.legal_forms)

@@ -1,0 +1,33 @@
+"""The cast and the stage shared by every test: France's geography and reference lists, loaded once."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from maillage.directory.services.reference import load_reference_data
+from maillage.territory.services import load_territory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Real communes and NAF codes in the test database, once per run (tests roll back on top)."""
+    with django_db_blocker.unblock():
+        load_territory()
+        load_reference_data()
+
+
+@pytest.fixture
+def anonymous_client(client):
+    return client
+
+
+@pytest.fixture
+def platform_admin(db):
+    return get_user_model().objects.create_superuser(
+        username="admin", email="admin@maillage.test", password="mot-de-passe-solide"
+    )
+
+
+@pytest.fixture
+def admin_client_logged(client, platform_admin):
+    client.force_login(platform_admin)
+    return client

@@ -1,0 +1,56 @@
+"""Browser tests: Debian's chromium driven by Playwright against a live test server."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from maillage.directory.services.demo import load_demo_organisations
+from maillage.directory.services.reference import load_reference_data
+from maillage.territory.services import load_territory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(
+                "E2E_REQUIRED is set but /usr/bin/chromium is missing (apt-get install chromium)."
+            )
+        pytest.skip("Browser tests need Debian's chromium: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_directory(transactional_db):
+    """The real demo data; transactional tests start from an emptied database, so load it here."""
+    load_territory(force=True)
+    load_reference_data(force=True)
+    load_demo_organisations(force=True)

@@ -1,0 +1,29 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_autocompletes_communes_by_name_largest_first(client):
+    response = client.get("/api/v1/territory/communes", {"q": "bordeaux"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["results"][0]["name"] == "Bordeaux"
+    assert body["results"][0]["postal_codes"] == ["33000", "33100", "33200", "33300", "33800"]
+
+
+def test_it_autocompletes_communes_by_postal_code(client):
+    body = client.get("/api/v1/territory/communes", {"q": "05000"}).json()
+    assert {commune["name"] for commune in body["results"]} >= {"Gap"}
+
+
+def test_it_answers_a_too_short_query_with_a_french_message(client):
+    response = client.get("/api/v1/territory/communes", {"q": "b"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "q"
+    assert "au moins 2 caractères" in response.json()["errors"][0]["message"]
+
+
+def test_it_requires_a_query(client):
+    response = client.get("/api/v1/territory/communes")
+    assert response.status_code == 422
+    assert "obligatoire" in response.json()["errors"][0]["message"]
