@@ -11,7 +11,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 def env_str(name: str, default: str | None = None) -> str:
     value = os.environ.get(name, default)
     if value is None:
-        raise ImproperlyConfigured(f"The environment variable {name} is required.")
+        raise ImproperlyConfigured(f"{name} is required: set it in the environment.")
     return value
 
 

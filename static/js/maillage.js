@@ -43,16 +43,17 @@
     var dataElement = document.getElementById(element.dataset.mapPoints);
     var points = dataElement ? JSON.parse(dataElement.textContent) : [];
     element.innerHTML = "";
-    var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
+    var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false, zoomSnap: 0.25 });
     L.tileLayer(element.dataset.tileUrl, {
       maxZoom: 18, attribution: element.dataset.tileAttribution
     }).addTo(map);
     var latLngs = [];
+    var radius = points.length > 500 ? 4 : 6;
     points.forEach(function (point) {
       var latLng = [point[0], point[1]];
       latLngs.push(latLng);
       L.circleMarker(latLng, {
-        radius: 6, weight: 1.5, color: "#ffffff", fillColor: "#0b6e4f", fillOpacity: 0.9
+        radius: radius, weight: 1, color: "#ffffff", fillColor: "#0b6e4f", fillOpacity: 0.9
       }).bindPopup(popupContent(point)).addTo(map);
     });
     frame(map, latLngs);
