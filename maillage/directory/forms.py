@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import StructureKind
 from maillage.directory.selectors import DirectoryFilters, sector_choices
-from maillage.territory.models import Commune, Departement
+from maillage.territory.models import Departement
+from maillage.territory.selectors import CommuneNotFound, find_commune
 
 
 class DirectoryFilterForm(forms.Form):
@@ -14,7 +15,10 @@ class DirectoryFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de structure"), required=False)
     departement = forms.ChoiceField(label=_("Département"), required=False)
     commune = forms.CharField(
-        label=_("Commune (code INSEE)"), required=False, max_length=5, widget=forms.HiddenInput
+        label=_("Commune ou code postal"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"list": "commune-options", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -36,10 +40,16 @@ class DirectoryFilterForm(forms.Form):
         ]
 
     def clean_commune(self) -> str:
-        code = self.cleaned_data["commune"]
-        if code and not Commune.objects.filter(insee_code=code).exists():
-            raise forms.ValidationError(_("Commune inconnue : code INSEE « %s ».") % code)
-        return code
+        """The INSEE code of the commune typed; `self.commune` keeps the commune for the page."""
+        self.commune = None
+        text = self.cleaned_data["commune"]
+        if not text:
+            return ""
+        try:
+            self.commune = find_commune(text)
+        except CommuneNotFound as error:
+            raise forms.ValidationError(str(error)) from error
+        return self.commune.insee_code
 
     def filters(self) -> DirectoryFilters:
         """The valid filters; a field that failed validation is left out, the others apply."""

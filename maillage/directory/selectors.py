@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from maillage.directory.models import Establishment, Organisation, Sector, StructureKind
 from maillage.territory.models import Commune, Departement
@@ -49,6 +49,22 @@ def unknown_filter_values(filters: DirectoryFilters) -> dict[str, str]:
 def sector_choices() -> QuerySet[Sector]:
     """Groups with their sectors, for a grouped select."""
     return Sector.objects.filter(parent=None).prefetch_related("children").order_by("name")
+
+
+def sector_groups_with_counts() -> QuerySet[Sector]:
+    """Groups of sectors with the number of published organisations in any of their sectors."""
+    return (
+        Sector.objects.filter(parent=None)
+        .annotate(
+            organisation_count=Count(
+                "children__organisations",
+                filter=Q(children__organisations__is_published=True),
+                distinct=True,
+            )
+        )
+        .filter(organisation_count__gt=0)
+        .order_by("-organisation_count", "name")
+    )
 
 
 def departement_choices() -> QuerySet[Departement]:

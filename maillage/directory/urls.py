@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("annuaire/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("communes/suggestions/", views.commune_options, name="commune_options"),
     path("communes/<str:insee_code>/", views.commune_detail, name="commune"),
     path("departements/<str:code>/", views.departement_detail, name="departement"),
 ]

@@ -12,8 +12,10 @@ from maillage.directory.selectors import (
     directory_counts,
     filter_organisations,
     map_points,
+    sector_groups_with_counts,
 )
 from maillage.territory.models import Commune, Departement
+from maillage.territory.selectors import commune_suggestions
 
 PAGE_SIZE = 20
 
@@ -30,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "directory/home.html",
         {
             "counts": directory_counts(),
+            "sector_groups": sector_groups_with_counts(),
             "map_points": map_points(organisations),
             "latest": organisations.with_card_data().order_by("-updated_at", "-pk")[:6],
         },
@@ -41,19 +44,22 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     filters = form.filters() if form.is_bound else DirectoryFilters()
     page = _paginated(request, filters)
-    commune = (
-        Commune.objects.filter(insee_code=filters.commune).first() if filters.commune else None
-    )
     context = {
         "form": form,
         "page": page,
         "filters": filters,
-        "commune": commune,
         "query_string": _query_without_page(request),
     }
     if request.headers.get("HX-Request"):
         return render(request, "directory/_results.html", context)
     return render(request, "directory/organisation_list.html", context)
+
+
+def commune_options(request: HttpRequest) -> HttpResponse:
+    """HTMX: <option>s for the commune field's datalist, as the visitor types."""
+    text = request.GET.get("commune", "").strip()
+    communes = commune_suggestions(text) if len(text) >= 2 else []
+    return render(request, "directory/_commune_options.html", {"communes": communes})
 
 
 def _query_without_page(request: HttpRequest) -> str:

@@ -126,3 +126,36 @@ def test_the_admin_lists_organisations_for_staff(admin_client_logged, cantine):
 def test_the_admin_edit_page_opens(admin_client_logged, cantine):
     response = admin_client_logged.get(f"/admin/directory/organisation/{cantine.pk}/change/")
     assert response.status_code == 200
+
+
+def test_the_directory_filters_by_a_commune_typed_by_name_or_postal_code(client, cantine):
+    for typed in ("Poitiers", "86000", "Poitiers (86000)"):
+        response = client.get("/annuaire/", {"commune": typed})
+        assert [o.name for o in response.context["page"].object_list] == ["La Cantine solidaire"]
+
+
+def test_an_ambiguous_commune_is_explained_and_kept_in_the_field(client, cantine):
+    response = client.get("/annuaire/", {"commune": "Saint-Pierre"})
+    content = response.content.decode()
+    assert "Plusieurs communes correspondent" in content
+    assert 'value="Saint-Pierre"' in content
+
+
+def test_commune_suggestions_are_datalist_options(client):
+    response = client.get("/communes/suggestions/", {"commune": "poiti"})
+    assert '<option value="Poitiers (86000)">' in response.content.decode()
+
+
+def test_the_home_page_offers_the_sector_groups_that_have_organisations(client):
+    from maillage.directory.models import Sector
+
+    meal_trays = Sector.objects.get(slug="paniers-plateaux-repas")
+    located_organisation(name="Plateaux solidaires", sectors=[meal_trays])
+    groups = client.get("/").context["sector_groups"]
+    assert [(group.slug, group.organisation_count) for group in groups] == [("restauration", 1)]
+
+
+def test_a_missing_page_is_a_friendly_404(client):
+    response = client.get("/organisations/n-existe-pas/")
+    assert response.status_code == 404
+    assert "Chercher dans l'annuaire" in response.content.decode()
