@@ -19,6 +19,10 @@ CHROMIUM_ARGS = [
 PAGES = {
     "home": "/",
     "directory": "/annuaire/?q=recyclerie",
+    "search-near": "/annuaire/?near=46.58,0.34&radius_km=40",
+    "map-zoom-5": "/carte/?lat=46.6&lon=2.4&zoom=5",
+    "map-zoom-9": "/carte/?lat=48.85&lon=2.4&zoom=9",
+    "map-zoom-13": "/carte/?lat=48.87&lon=2.43&zoom=13",
     "organisation": "/organisations/la-collecterie-93/",
     "departement": "/departements/86/",
     "commune": "/communes/86194/",

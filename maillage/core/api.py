@@ -71,7 +71,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         {"field": _field_name(error), "message": f"{_field_name(error)} {_french_message(error)}."}
         for error in exc.errors
     ]
-    return error_response(request, 422, "Paramètres invalides.", errors)
+    return error_response(request, 400, "Paramètres invalides.", errors)
 
 
 @api.exception_handler(Http404)

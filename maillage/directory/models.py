@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.geo import cells_of
 from maillage.core.models import TimeStampedModel
 from maillage.core.validators import validate_rna, validate_siren, validate_siret
 from maillage.directory.querysets import OrganisationQuerySet
@@ -267,6 +268,10 @@ class Organisation(TimeStampedModel):
     is_published = models.BooleanField(_("publiée"), default=True, db_index=True)
     source = models.CharField(_("source"), max_length=50, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=100, blank=True)
+    # Folded (no accents, lower case) copies for search: the name ranks above the rest.
+    search_name = models.CharField(
+        _("nom pour la recherche"), max_length=520, blank=True, editable=False
+    )
     search_text = models.TextField(_("texte de recherche"), blank=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
@@ -333,6 +338,11 @@ class Establishment(TimeStampedModel):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     is_head_office = models.BooleanField(_("siège"), default=False)
+    # H3 cells of the point at three resolutions (edges of about 69, 10 and 1.4 km): map
+    # clusters group by them and radius searches prefilter on them.
+    h3_r3 = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    h3_r5 = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    h3_r7 = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["-is_head_office", "commune__name"]
@@ -361,3 +371,12 @@ class Establishment(TimeStampedModel):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    def set_cells(self) -> None:
+        """Derive the H3 cells from the point; bulk writers call it, save() does too."""
+        cells = cells_of(self.latitude, self.longitude) if self.has_point else (None, None, None)
+        self.h3_r3, self.h3_r5, self.h3_r7 = cells
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_cells()
+        super().save(*args, **kwargs)

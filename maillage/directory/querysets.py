@@ -1,9 +1,18 @@
-"""Chainable filters of the directory: each filter a page or the API offers is one method."""
+"""Chainable filters of the directory: each filter a page or the API offers is one method.
 
+Filters through related tables use `pk__in` subqueries rather than joins, so that they combine
+without duplicate rows and without DISTINCT.
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from maillage.core.text import search_terms
+
+def _model(name: str):
+    return apps.get_model("directory", name)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -11,35 +20,55 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def search(self, query: str) -> "OrganisationQuerySet":
-        """Every word must appear, accents and case ignored (name, brand, places, activity)."""
-        queryset = self
-        for term in search_terms(query):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
+        """Every word must appear (accents and case ignored), through the engine's full-text index."""
+        from maillage.directory.search.text import matching
 
-    def in_sector(self, slug: str) -> "OrganisationQuerySet":
-        """A sector, or a group of sectors and everything below it."""
-        return self.filter(Q(sectors__slug=slug) | Q(sectors__parent__slug=slug)).distinct()
+        return matching(self, query)
 
-    def of_kind(self, code: str) -> "OrganisationQuerySet":
-        return self.filter(kinds__code=code)
+    def in_sectors(self, slugs: Iterable[str]) -> "OrganisationQuerySet":
+        """Sectors, or groups of sectors and everything below them."""
+        slugs = list(slugs)
+        links = _model("OrganisationSector").objects.filter(
+            Q(sector__slug__in=slugs) | Q(sector__parent__slug__in=slugs)
+        )
+        return self.filter(pk__in=links.values("organisation_id"))
 
-    def in_departement(self, code: str) -> "OrganisationQuerySet":
-        return self.filter(establishments__commune__departement_id=code).distinct()
+    def of_kinds(self, codes: Iterable[str]) -> "OrganisationQuerySet":
+        links = _model("Organisation").kinds.through.objects.filter(
+            structurekind_id__in=list(codes)
+        )
+        return self.filter(pk__in=links.values("organisation_id"))
+
+    def with_labels(self, slugs: Iterable[str]) -> "OrganisationQuerySet":
+        links = _model("Organisation").labels.through.objects.filter(label__slug__in=list(slugs))
+        return self.filter(pk__in=links.values("organisation_id"))
+
+    def of_families(self, families: Iterable[str]) -> "OrganisationQuerySet":
+        return self.filter(ess_family__in=list(families))
+
+    def _with_establishment(self, condition: Q) -> "OrganisationQuerySet":
+        establishments = _model("Establishment").objects.filter(condition)
+        return self.filter(pk__in=establishments.values("organisation_id"))
+
+    def in_departements(self, codes: Iterable[str]) -> "OrganisationQuerySet":
+        return self._with_establishment(Q(commune__departement_id__in=list(codes)))
+
+    def in_region(self, code: str) -> "OrganisationQuerySet":
+        return self._with_establishment(Q(commune__departement__region_id=code))
+
+    def in_epci(self, code: str) -> "OrganisationQuerySet":
+        return self._with_establishment(Q(commune__epci_id=code))
 
     def in_commune(self, insee_code: str) -> "OrganisationQuerySet":
         """A commune, including its arrondissements (Paris, Lyon, Marseille)."""
-        return self.filter(
-            Q(establishments__commune_id=insee_code)
-            | Q(establishments__commune__parent_id=insee_code)
-        ).distinct()
+        return self._with_establishment(Q(commune_id=insee_code) | Q(commune__parent_id=insee_code))
 
     def with_card_data(self) -> "OrganisationQuerySet":
         """What a result card shows, fetched in a fixed number of queries."""
-        from maillage.directory.models import Establishment
-
-        head_offices = Establishment.objects.select_related("commune").order_by(
-            "-is_head_office", "pk"
+        head_offices = (
+            _model("Establishment")
+            .objects.select_related("commune")
+            .order_by("-is_head_office", "pk")
         )
         return self.prefetch_related(
             "kinds",

@@ -120,5 +120,23 @@ class OrganisationDetail(OrganisationSummary):
         return list(organisation.establishments.all())
 
 
+class SearchResultItem(OrganisationSummary):
+    distance_km: float | None = None
+
+    @staticmethod
+    def resolve_distance_km(organisation) -> float | None:
+        distance = getattr(organisation, "distance_km", None)
+        return round(distance, 3) if distance is not None else None
+
+
+class FacetOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
 class OrganisationPage(PageMeta):
-    results: list[OrganisationSummary]
+    results: list[SearchResultItem]
+    facets: dict[str, list[FacetOut]]
+    is_approximate: bool

@@ -7,6 +7,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.home, name="home"),
     path("annuaire/", views.organisation_list, name="organisation_list"),
+    path("carte/", views.directory_map, name="map"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("communes/suggestions/", views.commune_options, name="commune_options"),
     path("communes/<str:insee_code>/", views.commune_detail, name="commune"),

@@ -1,28 +1,37 @@
 """Public pages of the directory: thin views over selectors, rendered with templates."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from maillage.directory.forms import DirectoryFilterForm
 from maillage.directory.models import Establishment, Organisation, OrganisationSector
-from maillage.directory.selectors import (
+from maillage.directory.search.query import (
     DirectoryFilters,
-    directory_counts,
-    filter_organisations,
-    map_points,
-    sector_groups_with_counts,
+    SearchResult,
+    nearby_sectors,
+    search_directory,
 )
+from maillage.directory.selectors import directory_counts, map_points, sector_groups_with_counts
 from maillage.territory.models import Commune, Departement
 from maillage.territory.selectors import commune_suggestions
 
 PAGE_SIZE = 20
 
 
-def _paginated(request: HttpRequest, filters: DirectoryFilters):
-    organisations = filter_organisations(filters).with_card_data()
-    return Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _search(request: HttpRequest, filters: DirectoryFilters, *, with_facets: bool) -> SearchResult:
+    return search_directory(
+        filters,
+        page=_page_number(request),
+        page_size=PAGE_SIZE,
+        with_facets=with_facets,
+        clamp_page=True,
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,16 +52,35 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     form.is_valid()
     filters = form.filters() if form.is_bound else DirectoryFilters()
-    page = _paginated(request, filters)
+    result = _search(request, filters, with_facets=True)
     context = {
         "form": form,
-        "page": page,
+        "result": result,
         "filters": filters,
-        "query_string": _query_without_page(request),
+        "suggested_sectors": nearby_sectors(filters) if result.count == 0 else [],
+        "query_string": _query_without(request),
+        "query_without_near": _query_without(request, drop=("page", "near", "radius_km")),
+        "map_query": _query_without(request, drop=("page", "bbox", "sort")),
     }
     if request.headers.get("HX-Request"):
-        return render(request, "directory/_results.html", context)
+        return render(request, "directory/_search_panels.html", context)
     return render(request, "directory/organisation_list.html", context)
+
+
+def directory_map(request: HttpRequest) -> HttpResponse:
+    """Full-page map; its filters and position live in the URL so that a link can be shared."""
+    form = DirectoryFilterForm(request.GET or None)
+    form.is_valid()
+    return render(
+        request,
+        "directory/map.html",
+        {
+            "form": form,
+            "map_query": _query_without(
+                request, drop=("page", "bbox", "sort", "zoom", "lat", "lon")
+            ),
+        },
+    )
 
 
 def commune_options(request: HttpRequest) -> HttpResponse:
@@ -62,9 +90,10 @@ def commune_options(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/_commune_options.html", {"communes": communes})
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in drop:
+        query.pop(name, None)
     return query.urlencode()
 
 
@@ -107,13 +136,13 @@ def commune_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
         Commune.objects.select_related("departement__region", "epci", "parent"),
         insee_code=insee_code,
     )
-    page = _paginated(request, DirectoryFilters(commune=insee_code))
+    result = _search(request, DirectoryFilters(commune=insee_code), with_facets=False)
     return render(
         request,
         "directory/commune_detail.html",
         {
             "commune": commune,
-            "page": page,
+            "result": result,
             "map_points": map_points(Organisation.objects.published().in_commune(insee_code)),
         },
     )
@@ -121,7 +150,7 @@ def commune_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
 
 def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
     departement = get_object_or_404(Departement.objects.select_related("region"), code=code)
-    page = _paginated(request, DirectoryFilters(departement=code))
+    result = _search(request, DirectoryFilters(departements=(code,)), with_facets=False)
     top_communes = (
         Commune.objects.in_departement(code)
         .filter(establishments__organisation__is_published=True)
@@ -133,8 +162,8 @@ def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
         "directory/departement_detail.html",
         {
             "departement": departement,
-            "page": page,
+            "result": result,
             "top_communes": top_communes,
-            "map_points": map_points(Organisation.objects.published().in_departement(code)),
+            "map_points": map_points(Organisation.objects.published().in_departements([code])),
         },
     )

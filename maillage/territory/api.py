@@ -9,7 +9,7 @@ router = Router(tags=["Territoires"])
 
 
 @router.get(
-    "/communes", response={200: CommuneList, 422: ErrorOut}, summary="Rechercher une commune"
+    "/communes", response={200: CommuneList, 400: ErrorOut}, summary="Rechercher une commune"
 )
 def list_communes(
     request: HttpRequest,

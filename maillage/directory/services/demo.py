@@ -28,7 +28,7 @@ from maillage.directory.models import (
     Sector,
     StructureKind,
 )
-from maillage.directory.services.profile import NafSectorIndex, build_search_text
+from maillage.directory.services.profile import NafSectorIndex, build_search_text, fold_parts
 from maillage.directory.validation import postal_code_error
 from maillage.territory.models import Commune, PostalCode
 
@@ -280,13 +280,13 @@ def _write(candidates: dict[str, _Candidate], report: DemoLoadReport) -> None:
         )
         organisation.is_esus = bool(ESUS_BY_RIGHT_KINDS & set(candidate.kinds))
         sector_ids = sector_index.sectors_for(candidate.naf.code_compact) if candidate.naf else []
+        organisation.search_name = fold_parts(organisation.name, organisation.brand)
         organisation.search_text = build_search_text(
-            name=organisation.name,
-            brand=organisation.brand,
             naf_label=candidate.naf.label if candidate.naf else "",
             places=[candidate.place.commune.name, candidate.place.postal_code],
             sectors=[sector_names[pk] for pk in sector_ids],
             kinds=candidate.kinds,
+            description=organisation.description,
         )
         candidate.sector_ids = sector_ids
         candidate.organisation = organisation
@@ -300,6 +300,7 @@ def _write(candidates: dict[str, _Candidate], report: DemoLoadReport) -> None:
         "description",
         "ess_family",
         "is_esus",
+        "search_name",
         "search_text",
     ]
     Organisation.objects.bulk_update(to_update, update_fields, batch_size=500)
@@ -311,22 +312,22 @@ def _write_links(candidates: list[_Candidate]) -> None:
     """Head-office establishment, kinds and derived sectors, replaced as a whole."""
     organisation_ids = [candidate.organisation.pk for candidate in candidates]
     Establishment.objects.filter(organisation_id__in=organisation_ids, is_head_office=True).delete()
-    Establishment.objects.bulk_create(
-        [
-            Establishment(
-                organisation=candidate.organisation,
-                siret=candidate.row["siret"],
-                address=candidate.row["address"].strip(),
-                postal_code=candidate.place.postal_code,
-                commune=candidate.place.commune,
-                latitude=candidate.place.latitude,
-                longitude=candidate.place.longitude,
-                is_head_office=True,
-            )
-            for candidate in candidates
-        ],
-        batch_size=500,
-    )
+    establishments = [
+        Establishment(
+            organisation=candidate.organisation,
+            siret=candidate.row["siret"],
+            address=candidate.row["address"].strip(),
+            postal_code=candidate.place.postal_code,
+            commune=candidate.place.commune,
+            latitude=candidate.place.latitude,
+            longitude=candidate.place.longitude,
+            is_head_office=True,
+        )
+        for candidate in candidates
+    ]
+    for establishment in establishments:
+        establishment.set_cells()
+    Establishment.objects.bulk_create(establishments, batch_size=500)
     kind_links = Organisation.kinds.through
     kind_links.objects.filter(organisation_id__in=organisation_ids).delete()
     kind_links.objects.bulk_create(

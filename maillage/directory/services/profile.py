@@ -6,36 +6,41 @@ from maillage.core.text import fold
 from maillage.directory.models import NafSectorRule, Organisation, OrganisationSector
 
 
+def fold_parts(*parts: str) -> str:
+    return " ".join(fold(part) for part in parts if part)
+
+
 def build_search_text(
     *,
-    name: str,
-    brand: str,
     naf_label: str,
     places: Iterable[str],
     sectors: Iterable[str],
     kinds: Iterable[str],
+    description: str = "",
 ) -> str:
-    """One folded string per organisation, so that search ignores accents and case on any engine."""
-    parts = [name, brand, naf_label, *places, *sectors, *kinds]
-    return " " + " ".join(fold(part) for part in parts if part) + " "
+    """Everything but the name, folded, so that search ignores accents and case on any engine."""
+    return fold_parts(naf_label, *places, *sectors, *kinds, description)
 
 
 def refresh_search_text(organisation: Organisation) -> None:
+    """Recompute the folded search columns after the profile or its relations changed."""
     establishments = organisation.establishments.select_related("commune")
     places = [
         text
         for establishment in establishments
         for text in (establishment.commune.name, establishment.postal_code)
     ]
+    organisation.search_name = fold_parts(organisation.name, organisation.brand)
     organisation.search_text = build_search_text(
-        name=organisation.name,
-        brand=organisation.brand,
         naf_label=organisation.naf.label if organisation.naf_id else "",
         places=places,
         sectors=organisation.sectors.values_list("name", flat=True),
         kinds=organisation.kinds.values_list("code", flat=True),
+        description=organisation.description,
     )
-    Organisation.objects.filter(pk=organisation.pk).update(search_text=organisation.search_text)
+    Organisation.objects.filter(pk=organisation.pk).update(
+        search_name=organisation.search_name, search_text=organisation.search_text
+    )
 
 
 class NafSectorIndex:

@@ -78,9 +78,9 @@ def test_it_paginates(client, organisations):
         ({"page_size": "100000"}, "page_size", "inférieur ou égal à 100"),
     ],
 )
-def test_malformed_parameters_get_a_422_naming_the_field_in_french(client, params, field, message):
+def test_malformed_parameters_get_a_400_naming_the_field_in_french(client, params, field, message):
     response = client.get("/api/v1/organisations", params)
-    assert response.status_code == 422
+    assert response.status_code == 400
     error = response.json()["errors"][0]
     assert error["field"] == field
     assert message in error["message"]
@@ -118,7 +118,7 @@ def test_an_unpublished_organisation_is_not_found(client, organisations):
 
 
 def test_a_non_numeric_identifier_is_a_client_error(client):
-    assert client.get("/api/v1/organisations/abc").status_code == 422
+    assert client.get("/api/v1/organisations/abc").status_code == 400
 
 
 def test_openapi_describes_every_endpoint(client):

@@ -34,12 +34,12 @@ def test_the_directory_lists_and_filters_organisations(client, cantine):
         postal_code="05000",
     )
     response = client.get("/annuaire/", {"departement": "05"})
-    assert [o.name for o in response.context["page"].object_list] == ["Recyclerie alpine"]
+    assert [o.name for o in response.context["result"].results] == ["Recyclerie alpine"]
 
 
 def test_the_directory_search_ignores_accents(client, cantine):
     response = client.get("/annuaire/", {"q": "cantine clain"})
-    assert response.context["page"].paginator.count == 1
+    assert response.context["result"].count == 1
 
 
 def test_an_htmx_request_gets_only_the_results(client, cantine):
@@ -55,7 +55,7 @@ def test_an_invalid_filter_is_explained_and_the_typed_search_kept(client, cantin
     assert response.status_code == 200
     assert "Certains filtres sont invalides" in content
     assert 'value="cantine"' in content
-    assert response.context["page"].paginator.count == 1
+    assert response.context["result"].count == 1
 
 
 def test_the_directory_has_an_empty_state_that_says_what_to_do(client):
@@ -86,7 +86,7 @@ def test_an_unknown_organisation_is_a_404(client):
 def test_the_commune_page_lists_its_organisations(client, cantine):
     response = client.get("/communes/86194/")
     assert response.status_code == 200
-    assert [o.name for o in response.context["page"].object_list] == ["La Cantine solidaire"]
+    assert [o.name for o in response.context["result"].results] == ["La Cantine solidaire"]
 
 
 def test_the_paris_page_includes_its_arrondissements(client):
@@ -96,7 +96,7 @@ def test_the_paris_page_includes_its_arrondissements(client):
         postal_code="75011",
     )
     response = client.get("/communes/75056/")
-    assert list(response.context["page"].object_list) == [organisation]
+    assert list(response.context["result"].results) == [organisation]
 
 
 def test_the_departement_page_lists_its_organisations_and_communes(client, cantine):
@@ -131,7 +131,7 @@ def test_the_admin_edit_page_opens(admin_client_logged, cantine):
 def test_the_directory_filters_by_a_commune_typed_by_name_or_postal_code(client, cantine):
     for typed in ("Poitiers", "86000", "Poitiers (86000)"):
         response = client.get("/annuaire/", {"commune": typed})
-        assert [o.name for o in response.context["page"].object_list] == ["La Cantine solidaire"]
+        assert [o.name for o in response.context["result"].results] == ["La Cantine solidaire"]
 
 
 def test_an_ambiguous_commune_is_explained_and_kept_in_the_field(client, cantine):

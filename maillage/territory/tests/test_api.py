@@ -16,14 +16,14 @@ def test_it_autocompletes_communes_by_postal_code(client):
     assert {commune["name"] for commune in body["results"]} >= {"Gap"}
 
 
-def test_it_answers_a_too_short_query_with_a_french_message(client):
+def test_it_answers_a_too_short_query_with_a_400_in_french(client):
     response = client.get("/api/v1/territory/communes", {"q": "b"})
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "q"
     assert "au moins 2 caractères" in response.json()["errors"][0]["message"]
 
 
 def test_it_requires_a_query(client):
     response = client.get("/api/v1/territory/communes")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "obligatoire" in response.json()["errors"][0]["message"]

@@ -1,0 +1,53 @@
+"""Geography helpers: H3 cells, distances and bounding boxes, shared by search and maps."""
+
+import math
+from dataclasses import dataclass
+
+from h3.api import basic_int as h3
+
+EARTH_RADIUS_KM = 6371.0088
+CELL_RESOLUTIONS = (3, 5, 7)
+
+
+def cells_of(latitude: float, longitude: float) -> tuple[int, int, int]:
+    return tuple(h3.latlng_to_cell(latitude, longitude, res) for res in CELL_RESOLUTIONS)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+
+def box_around(latitude: float, longitude: float, radius_km: float) -> BoundingBox:
+    """The smallest latitude/longitude box that contains the circle (for an index prefilter)."""
+    d_lat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    cos_lat = max(math.cos(math.radians(latitude)), 1e-6)
+    d_lon = math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat))
+    return BoundingBox(longitude - d_lon, latitude - d_lat, longitude + d_lon, latitude + d_lat)
+
+
+def cells_covering(
+    latitude: float, longitude: float, radius_km: float
+) -> tuple[str, list[int]] | None:
+    """H3 cells whose union covers the circle, at the finest resolution that keeps the list short.
+
+    Returns the column name and the cells, or None when the circle is too large for cells to help.
+    """
+    for resolution, column in ((7, "h3_r7"), (5, "h3_r5")):
+        edge_km = h3.average_hexagon_edge_length(resolution, "km")
+        # A grid disk of k rings reaches at least k * 1.5 * edge (the hexagons' inner spacing).
+        rings = math.ceil(radius_km / (1.5 * edge_km)) + 1
+        if rings <= 12:
+            centre = h3.latlng_to_cell(latitude, longitude, resolution)
+            return column, list(h3.grid_disk(centre, rings))
+    return None

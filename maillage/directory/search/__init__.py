@@ -1,0 +1,1 @@
+"""Directory search: full text per engine, geography, facets and map clusters."""

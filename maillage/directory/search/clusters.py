@@ -1,0 +1,136 @@
+"""Map clusters as GeoJSON: establishments grouped by H3 cell at a resolution fitting the zoom."""
+
+from django.db.models import Avg, Count, Max, Min, QuerySet
+
+from maillage.core.geo import BoundingBox
+from maillage.directory.models import Establishment, Organisation
+from maillage.directory.search.query import DirectoryFilters, filter_organisations
+
+MAX_FEATURES = 500
+POINTS_FROM_ZOOM = 13
+# Coarsest first: the first resolution whose cells fit the zoom, made coarser while too many.
+CELL_COLUMNS = ((6, "h3_r3"), (9, "h3_r5"), (12, "h3_r7"))
+
+
+def _establishments(filters: DirectoryFilters, bbox: BoundingBox) -> QuerySet[Establishment]:
+    establishments = Establishment.objects.filter(
+        latitude__range=(bbox.min_lat, bbox.max_lat),
+        longitude__range=(bbox.min_lon, bbox.max_lon),
+    )
+    if filters == DirectoryFilters():
+        return establishments.filter(organisation__is_published=True)
+    return establishments.filter(organisation_id__in=filter_organisations(filters).values("pk"))
+
+
+def _point(longitude: float, latitude: float, properties: dict) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
+        "properties": properties,
+    }
+
+
+def _organisation_features(rows: list[tuple[float, float, int]]) -> list[dict]:
+    names = {
+        pk: (brand or name, slug)
+        for pk, name, brand, slug in Organisation.objects.filter(
+            pk__in={row[2] for row in rows}
+        ).values_list("pk", "name", "brand", "slug")
+    }
+    return [
+        _point(
+            longitude,
+            latitude,
+            {
+                "count": 1,
+                "id": pk,
+                "name": names[pk][0],
+                "url": f"/organisations/{names[pk][1]}/",
+            },
+        )
+        for latitude, longitude, pk in rows
+        if pk in names
+    ]
+
+
+def _cell_groups(establishments: QuerySet, column: str) -> list[dict]:
+    return list(
+        establishments.values(column)
+        .annotate(
+            count=Count("pk"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            organisation=Min("organisation_id"),
+        )
+        .order_by()[: MAX_FEATURES + 1]
+    )
+
+
+def _extent(filters: DirectoryFilters) -> list[float] | None:
+    """[min_lon, min_lat, max_lon, max_lat] of what the filters find, so a map can frame it.
+
+    None without filters: the whole directory is the map's default view anyway.
+    """
+    if filters == DirectoryFilters():
+        return None
+    box = (
+        Establishment.objects.filter(organisation_id__in=filter_organisations(filters).values("pk"))
+        .filter(latitude__isnull=False)
+        .aggregate(Min("longitude"), Min("latitude"), Max("longitude"), Max("latitude"))
+    )
+    values = [
+        box["longitude__min"],
+        box["latitude__min"],
+        box["longitude__max"],
+        box["latitude__max"],
+    ]
+    return None if values[0] is None else [round(value, 5) for value in values]
+
+
+def map_clusters(
+    filters: DirectoryFilters, bbox: BoundingBox, zoom: int, *, with_extent: bool = False
+) -> dict:
+    """A FeatureCollection of at most 500 features: clusters with `count`, single organisations.
+
+    With `with_extent`, its properties carry the extent of everything the filters find.
+    """
+    collection = _clusters(filters, bbox, zoom)
+    if with_extent:
+        collection["properties"]["extent"] = _extent(filters)
+    return collection
+
+
+def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
+    establishments = _establishments(filters, bbox)
+    if zoom >= POINTS_FROM_ZOOM:
+        rows = list(
+            establishments.values_list("latitude", "longitude", "organisation_id").order_by("pk")[
+                : MAX_FEATURES + 1
+            ]
+        )
+        if len(rows) <= MAX_FEATURES:
+            return _collection(_organisation_features(rows), zoom, "points")
+    columns = [column for _max_zoom, column in CELL_COLUMNS]
+    finest = next((column for max_zoom, column in CELL_COLUMNS if zoom <= max_zoom), columns[-1])
+    for column in reversed(columns[: columns.index(finest) + 1]):  # finest first, then coarser
+        groups = _cell_groups(establishments, column)
+        if len(groups) <= MAX_FEATURES:
+            break
+    groups = groups[:MAX_FEATURES]
+    singles = [(g["lat"], g["lon"], g["organisation"]) for g in groups if g["count"] == 1]
+    features = _organisation_features(singles) + [
+        _point(g["lon"], g["lat"], {"count": g["count"]}) for g in groups if g["count"] > 1
+    ]
+    return _collection(features, zoom, column)
+
+
+def _collection(features: list[dict], zoom: int, grouping: str) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "properties": {
+            "zoom": zoom,
+            "grouping": grouping,
+            "total": sum(feature["properties"]["count"] for feature in features),
+        },
+    }

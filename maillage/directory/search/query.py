@@ -1,0 +1,339 @@
+"""One search over the directory, shared by pages and API: filters, geography, order, facets."""
+
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Count, F, FloatField, Min, QuerySet, Value
+from django.db.models.functions import ASin, Cos, Radians, Sin, Sqrt
+
+from maillage.core.geo import EARTH_RADIUS_KM, BoundingBox, box_around, cells_covering
+from maillage.directory.models import (
+    EssFamily,
+    Establishment,
+    Label,
+    Organisation,
+    Sector,
+    StructureKind,
+)
+from maillage.directory.search import text
+from maillage.territory.models import EPCI, Commune, Departement, Region
+
+SORTS = ("relevance", "distance", "name")
+FACET_SIZE = 30
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    sectors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    commune: str = ""
+    epci: str = ""
+    region: str = ""
+    near: tuple[float, float] | None = None
+    radius_km: float | None = None
+    bbox: BoundingBox | None = None
+    sort: str = ""
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance when words are given, distance around a point, else by name."""
+        if self.sort in SORTS and (self.sort != "distance" or self.near):
+            return self.sort
+        if self.q:
+            return "relevance"
+        return "distance" if self.near else "name"
+
+
+def distance_km(latitude_field: str, longitude_field: str, latitude: float, longitude: float):
+    """Haversine distance in SQL, native on PostgreSQL and on SQLite's math functions."""
+    half_d_lat = Sin(Radians(F(latitude_field) - Value(latitude)) / Value(2.0))
+    half_d_lon = Sin(Radians(F(longitude_field) - Value(longitude)) / Value(2.0))
+    cos_product = Cos(Radians(Value(latitude))) * Cos(Radians(F(latitude_field)))
+    a = half_d_lat * half_d_lat + cos_product * half_d_lon * half_d_lon
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a, output_field=FloatField()))
+
+
+def _establishments_within(filters: DirectoryFilters) -> QuerySet[Establishment]:
+    establishments = Establishment.objects.all()
+    if filters.bbox:
+        box = filters.bbox
+        establishments = establishments.filter(
+            latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
+        )
+    if filters.near and filters.radius_km:
+        latitude, longitude = filters.near
+        box = box_around(latitude, longitude, filters.radius_km)
+        establishments = establishments.filter(
+            latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
+        )
+        cells = cells_covering(latitude, longitude, filters.radius_km)
+        if cells:
+            column, cell_ids = cells
+            establishments = establishments.filter(**{f"{column}__in": cell_ids})
+        establishments = establishments.annotate(
+            distance=distance_km("latitude", "longitude", latitude, longitude)
+        ).filter(distance__lte=filters.radius_km)
+    return establishments
+
+
+def filter_organisations(filters: DirectoryFilters, *, ignore: str = "") -> QuerySet[Organisation]:
+    """Published organisations matching the filters; `ignore` leaves one facet's own filter out."""
+    organisations = Organisation.objects.published()
+    if filters.q:
+        organisations = organisations.search(filters.q)
+    if filters.sectors and ignore != "sector":
+        organisations = organisations.in_sectors(filters.sectors)
+    if filters.kinds and ignore != "kind":
+        organisations = organisations.of_kinds(filters.kinds)
+    if filters.departements and ignore != "departement":
+        organisations = organisations.in_departements(filters.departements)
+    if filters.labels and ignore != "label":
+        organisations = organisations.with_labels(filters.labels)
+    if filters.families and ignore != "family":
+        organisations = organisations.of_families(filters.families)
+    if filters.commune:
+        organisations = organisations.in_commune(filters.commune)
+    if filters.epci:
+        organisations = organisations.in_epci(filters.epci)
+    if filters.region:
+        organisations = organisations.in_region(filters.region)
+    if filters.bbox or (filters.near and filters.radius_km):
+        organisations = organisations.filter(
+            pk__in=_establishments_within(filters).values("organisation_id")
+        )
+    return organisations
+
+
+def unknown_filter_values(filters: DirectoryFilters) -> dict[str, str]:
+    """Filter values that name nothing, with a message: a typo must not look like 'no result'."""
+    checks = [
+        ("sector", filters.sectors, Sector, "slug", "Filière inconnue"),
+        ("kind", filters.kinds, StructureKind, "code", "Type de structure inconnu"),
+        ("departement", filters.departements, Departement, "code", "Département inconnu"),
+        ("label", filters.labels, Label, "slug", "Label inconnu"),
+        (
+            "commune",
+            (filters.commune,) if filters.commune else (),
+            Commune,
+            "insee_code",
+            "Commune inconnue (code INSEE)",
+        ),
+        ("epci", (filters.epci,) if filters.epci else (), EPCI, "code", "EPCI inconnu (SIREN)"),
+        ("region", (filters.region,) if filters.region else (), Region, "code", "Région inconnue"),
+    ]
+    errors = {}
+    for name, values, model, key, message in checks:
+        known = set(model.objects.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+        unknown = [value for value in values if value not in known]
+        if unknown:
+            errors[name] = f"{message} : « {', '.join(unknown)} »."
+    families = {choice.value for choice in EssFamily}
+    unknown_families = [value for value in filters.families if value not in families]
+    if unknown_families:
+        errors["family"] = f"Famille de l'ESS inconnue : « {', '.join(unknown_families)} »."
+    return errors
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    count: int
+    page: int
+    page_size: int
+    results: list[Organisation]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    is_approximate: bool = False
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def _ordered_page(
+    filters: DirectoryFilters, organisations: QuerySet, offset: int, size: int
+) -> list:
+    sort = filters.effective_sort
+    if filters.near:
+        latitude, longitude = filters.near
+        organisations = organisations.alias(
+            distance=Min(
+                distance_km(
+                    "establishments__latitude", "establishments__longitude", latitude, longitude
+                )
+            )
+        )
+    if sort == "distance":
+        ids = list(
+            organisations.order_by(F("distance").asc(nulls_last=True), "name", "pk").values_list(
+                "pk", flat=True
+            )[offset : offset + size]
+        )
+    elif sort == "name":
+        ids = list(
+            organisations.order_by("name", "pk").values_list("pk", flat=True)[
+                offset : offset + size
+            ]
+        )
+    else:
+        ids = _relevance_page(filters.q, organisations, offset, size)
+    return _load_cards(ids, filters)
+
+
+def _relevance_page(query: str, organisations: QuerySet, offset: int, size: int) -> list[int]:
+    """The best-ranked candidates that pass the filters first, then the other matches by name.
+
+    Typo tolerance: when nothing matches the words, names close to them (PostgreSQL).
+    """
+    candidates = text.ranked_candidates(query)
+    passing = set(organisations.filter(pk__in=candidates).values_list("pk", flat=True))
+    ranked = [pk for pk in candidates if pk in passing]
+    if offset + size <= len(ranked):
+        return ranked[offset : offset + size]
+    rest_offset = max(0, offset - len(ranked))
+    rest = (
+        organisations.exclude(pk__in=ranked)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[
+            rest_offset : rest_offset + size - max(0, len(ranked) - offset)
+        ]
+    )
+    return ranked[offset:] + list(rest)
+
+
+def _load_cards(ids: list[int], filters: DirectoryFilters) -> list[Organisation]:
+    organisations = Organisation.objects.filter(pk__in=ids).with_card_data()
+    if filters.near:
+        latitude, longitude = filters.near
+        organisations = organisations.annotate(
+            distance_km=Min(
+                distance_km(
+                    "establishments__latitude", "establishments__longitude", latitude, longitude
+                )
+            )
+        )
+    by_id = {organisation.pk: organisation for organisation in organisations}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _facet(
+    filters: DirectoryFilters,
+    name: str,
+    path: str,
+    labels: dict[str, str],
+    selected: tuple[str, ...],
+) -> list[FacetValue]:
+    rows = (
+        filter_organisations(filters, ignore=name)
+        .filter(**{f"{path}__isnull": False})
+        .values_list(path)
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", path)[:FACET_SIZE]
+    )
+    return [
+        FacetValue(str(value), str(labels.get(str(value), value)), count, str(value) in selected)
+        for value, count in rows
+        if value != ""
+    ]
+
+
+def compute_facets(filters: DirectoryFilters) -> dict[str, list[FacetValue]]:
+    """Counts per value for the current search; each facet ignores its own selection."""
+    return {
+        "sector": _facet(
+            filters,
+            "sector",
+            "sectors__slug",
+            dict(Sector.objects.values_list("slug", "name")),
+            filters.sectors,
+        ),
+        "kind": _facet(
+            filters,
+            "kind",
+            "kinds__code",
+            dict(StructureKind.objects.values_list("code", "name")),
+            filters.kinds,
+        ),
+        "family": _facet(
+            filters, "family", "ess_family", dict(EssFamily.choices), filters.families
+        ),
+        "departement": _facet(
+            filters,
+            "departement",
+            "establishments__commune__departement_id",
+            {
+                code: f"{name} ({code})"
+                for code, name in Departement.objects.values_list("code", "name")
+            },
+            filters.departements,
+        ),
+        "label": _facet(
+            filters,
+            "label",
+            "labels__slug",
+            dict(Label.objects.values_list("slug", "name")),
+            filters.labels,
+        ),
+    }
+
+
+def _approximate_matches(filters: DirectoryFilters, size: int) -> list[Organisation]:
+    """Names close to the words typed, among the organisations passing the other filters."""
+    similar = text.similar_names(filters.q)
+    if not similar:
+        return []
+    passing = set(
+        filter_organisations(replace(filters, q=""))
+        .filter(pk__in=similar)
+        .values_list("pk", flat=True)
+    )
+    return _load_cards([pk for pk in similar if pk in passing][:size], filters)
+
+
+def search_directory(
+    filters: DirectoryFilters,
+    *,
+    page: int = 1,
+    page_size: int = 20,
+    with_facets: bool = True,
+    clamp_page: bool = False,
+) -> SearchResult:
+    """One page of results with the total count and, unless told otherwise, the facets.
+
+    With `clamp_page`, a page past the last shows the last one (pages); otherwise it is empty (API).
+    """
+    organisations = filter_organisations(filters)
+    count = organisations.count()
+    if clamp_page:
+        page = max(1, min(page, -(-count // page_size)))
+    results = _ordered_page(filters, organisations, (page - 1) * page_size, page_size)
+    if count == 0 and filters.q:
+        approximate = _approximate_matches(filters, page_size)
+        if approximate:
+            return SearchResult(len(approximate), 1, page_size, approximate, is_approximate=True)
+    facets = compute_facets(filters) if with_facets else {}
+    return SearchResult(count, page, page_size, results, facets)
+
+
+def nearby_sectors(filters: DirectoryFilters, limit: int = 8) -> list[FacetValue]:
+    """For an empty result: the sectors present in the same place, whatever the words and facets."""
+    place_only = DirectoryFilters(
+        departements=filters.departements,
+        commune=filters.commune,
+        epci=filters.epci,
+        region=filters.region,
+        near=filters.near,
+        radius_km=filters.radius_km,
+        bbox=filters.bbox,
+    )
+    labels = dict(Sector.objects.values_list("slug", "name"))
+    return _facet(place_only, "sector", "sectors__slug", labels, ())[:limit]

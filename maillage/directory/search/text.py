@@ -1,0 +1,98 @@
+"""Full-text matching and relevance, one interface over SQLite FTS5 and PostgreSQL tsvector.
+
+Queries are folded (no accents, lower case) and split into words of letters and digits, so
+nothing the visitor types can reach the engines' query syntax. Every word must match, the
+last one as a prefix (search as you type).
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from maillage.core.text import search_terms
+from maillage.directory.search.schema import FTS_TABLE
+
+# Ranking scores every candidate (about 1 µs each): rank a bounded set, not every match of a
+# word most organisations contain.
+RANKED_CANDIDATES = 2000
+
+
+def _fts5_query(terms: list[str]) -> str:
+    *complete, last = terms
+    return " ".join([*(f'"{term}"' for term in complete), f'"{last}"*'])
+
+
+def _tsquery(terms: list[str]) -> str:
+    *complete, last = terms
+    return " & ".join([*complete, f"{last}:*"])
+
+
+def matching(organisations: QuerySet, query: str) -> QuerySet:
+    """Organisations whose name or text contain every word of the query."""
+    terms = search_terms(query)
+    if not terms:
+        return organisations
+    if connection.vendor == "sqlite":
+        ids = RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_query(terms)]
+        )
+        return organisations.filter(pk__in=ids)
+    if connection.vendor == "postgresql":
+        match = RawSQL(
+            "directory_organisation.search_vector @@ to_tsquery('french'::regconfig, %s)",
+            [_tsquery(terms)],
+            output_field=BooleanField(),
+        )
+        return organisations.filter(match)
+    for term in terms:  # other engines: plain containment on the folded text
+        organisations = organisations.filter(
+            Q(search_name__contains=term) | Q(search_text__contains=term)
+        )
+    return organisations
+
+
+def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES) -> list[int]:
+    """Ids of the best matches, best first; among at most `limit` matches in index order."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # bm25: lower is better; a match in the name weighs ten times a match elsewhere.
+            cursor.execute(
+                f"SELECT rowid FROM (SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) AS score "
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s) ORDER BY score",
+                [_fts5_query(terms), limit],
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT id FROM (SELECT id, ts_rank(search_vector, query) AS score "
+                "FROM directory_organisation, to_tsquery('french'::regconfig, %s) AS query "
+                "WHERE search_vector @@ query LIMIT %s) AS candidates ORDER BY score DESC, id",
+                [_tsquery(terms), limit],
+            )
+        else:
+            return []
+        return [row[0] for row in cursor.fetchall()]
+
+
+def similar_names(query: str, limit: int = 50) -> list[int]:
+    """Typo tolerance (PostgreSQL): names close to the query's distinctive words, closest first."""
+    distinctive = [term for term in search_terms(query) if len(term) >= 4]
+    if connection.vendor != "postgresql" or not distinctive:
+        return []
+    text = " ".join(distinctive)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM directory_organisation WHERE %s <%% search_name "
+            "ORDER BY word_similarity(%s, search_name) DESC, id LIMIT %s",
+            [text, text, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def rebuild_index() -> None:
+    """After bulk writes that bypass the triggers (or to repair): rebuild the SQLite index."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")

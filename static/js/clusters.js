@@ -1,0 +1,150 @@
+/* Maillage: maps fed by /api/v1/map/clusters, with the same filters as the list.
+   Clusters show a count and zoom in when clicked; single organisations open a popup. */
+(function () {
+  "use strict";
+
+  var FRANCE = { lat: 46.6, lon: 2.4, zoom: 5 };
+  var DROPPED_FROM_QUERY = ["page", "bbox", "sort", "lat", "lon", "zoom"];
+
+  function cleanQuery(query) {
+    var params = new URLSearchParams(query);
+    DROPPED_FROM_QUERY.forEach(function (name) { params.delete(name); });
+    Array.from(params.keys()).forEach(function (name) { if (!params.get(name)) { params.delete(name); } });
+    return params;
+  }
+
+  function clusterIcon(count) {
+    var size = count < 10 ? 30 : count < 100 ? 38 : count < 1000 ? 46 : 56;
+    return L.divIcon({
+      className: "cluster-icon",
+      html: "<span>" + (count >= 10000 ? Math.round(count / 1000) + "k" : count) + "</span>",
+      iconSize: [size, size]
+    });
+  }
+
+  function popupContent(properties) {
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = properties.name;
+    return link;
+  }
+
+  function ClusterMap(element) {
+    this.element = element;
+    this.query = cleanQuery(element.dataset.query || "");
+    this.syncUrl = element.hasAttribute("data-sync-url");
+    this.request = null;
+    var start = this.startView();
+    this.fitOnFirstDraw = !start.fromUrl;
+    element.innerHTML = "";
+    this.map = L.map(element, { preferCanvas: true, zoomSnap: 1 }).setView([start.lat, start.lon], start.zoom);
+    L.tileLayer(element.dataset.tileUrl, { maxZoom: 18, attribution: element.dataset.tileAttribution }).addTo(this.map);
+    this.layer = L.layerGroup().addTo(this.map);
+    this.status = L.control({ position: "bottomleft" });
+    this.status.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-status");
+      box.setAttribute("aria-live", "polite");
+      return box;
+    };
+    this.status.addTo(this.map);
+    this.map.on("moveend", this.refresh, this);
+    this.refresh();
+  }
+
+  ClusterMap.prototype.startView = function () {
+    var params = new URLSearchParams(window.location.search);
+    var lat = parseFloat(params.get("lat")), lon = parseFloat(params.get("lon"));
+    var zoom = parseInt(params.get("zoom"), 10);
+    if (isFinite(lat) && isFinite(lon) && isFinite(zoom)) {
+      return { lat: lat, lon: lon, zoom: zoom, fromUrl: true };
+    }
+    return FRANCE;
+  };
+
+  ClusterMap.prototype.setQuery = function (query) {
+    this.query = cleanQuery(query);
+    this.fitOnFirstDraw = true;
+    this.refresh();
+  };
+
+  ClusterMap.prototype.refresh = function () {
+    var bounds = this.map.getBounds(), zoom = this.map.getZoom();
+    var params = new URLSearchParams(this.query);
+    params.set("zoom", zoom);
+    if (this.fitOnFirstDraw) { params.set("extent", "true"); }
+    params.set("bbox", [
+      Math.max(bounds.getWest(), -180), Math.max(bounds.getSouth(), -90),
+      Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90)
+    ].map(function (value) { return value.toFixed(4); }).join(","));
+    if (this.request) { this.request.abort(); }
+    this.request = new AbortController();
+    var self = this;
+    fetch(this.element.dataset.clustersUrl + "?" + params.toString(), { signal: this.request.signal })
+      .then(function (response) { return response.json(); })
+      .then(function (collection) { self.draw(collection); })
+      .catch(function (error) { if (error.name !== "AbortError") { self.say("Carte indisponible."); } });
+    if (this.syncUrl) {
+      var pageParams = new URLSearchParams(this.query);
+      var centre = this.map.getCenter();
+      pageParams.set("lat", centre.lat.toFixed(5));
+      pageParams.set("lon", centre.lng.toFixed(5));
+      pageParams.set("zoom", zoom);
+      window.history.replaceState(null, "", "?" + pageParams.toString());
+    }
+  };
+
+  ClusterMap.prototype.say = function (text) {
+    this.status.getContainer().textContent = text;
+  };
+
+  /* Frame what the filters found, once: later moves are the visitor's. */
+  ClusterMap.prototype.fit = function (collection) {
+    this.fitOnFirstDraw = false;
+    var extent = collection.properties && collection.properties.extent;
+    if (!extent) { return false; }
+    var bounds = L.latLngBounds([extent[1], extent[0]], [extent[3], extent[2]]).pad(0.1);
+    var zoom = Math.min(this.map.getBoundsZoom(bounds), 13);
+    if (zoom === this.map.getZoom() && this.map.getBounds().contains(bounds)) { return false; }
+    this.map.fitBounds(bounds, { maxZoom: 13 });
+    return true;
+  };
+
+  ClusterMap.prototype.draw = function (collection) {
+    if (this.fitOnFirstDraw && this.fit(collection)) { return; }
+    var map = this.map, layer = this.layer;
+    layer.clearLayers();
+    collection.features.forEach(function (feature) {
+      var coordinates = feature.geometry.coordinates, properties = feature.properties;
+      var latLng = [coordinates[1], coordinates[0]];
+      if (properties.count > 1) {
+        var marker = L.marker(latLng, {
+          icon: clusterIcon(properties.count), title: properties.count + " organisations", keyboard: true
+        });
+        marker.on("click", function () { map.setView(latLng, Math.min(map.getZoom() + 2, 18)); });
+        marker.addTo(layer);
+      } else {
+        L.circleMarker(latLng, { radius: 7, weight: 2, color: "#ffffff", fillColor: "#b3470b", fillOpacity: 0.95 })
+          .bindPopup(popupContent(properties)).addTo(layer);
+      }
+    });
+    var total = collection.properties ? collection.properties.total : 0;
+    this.say(total + (total > 1 ? " organisations dans cette zone" : " organisation dans cette zone"));
+  };
+
+  var maps = [];
+  function initAll() {
+    if (typeof L === "undefined") { return; }
+    document.querySelectorAll("[data-cluster-map]").forEach(function (element) {
+      if (!element.dataset.ready) { element.dataset.ready = "1"; maps.push(new ClusterMap(element)); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", initAll);
+
+  /* The search page: after HTMX replaced the results, show the same filters on the map. */
+  document.addEventListener("htmx:afterSwap", function () {
+    var form = document.getElementById("search-form");
+    if (!form) { return; }
+    var query = new URLSearchParams(new FormData(form)).toString();
+    maps.forEach(function (clusterMap) { clusterMap.setQuery(query); });
+  });
+})();
