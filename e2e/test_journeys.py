@@ -26,15 +26,35 @@ def test_a_visitor_searches_from_the_home_page_and_opens_an_organisation(page, d
     expect(page.locator("address").get_by_role("link", name="Montreuil")).to_be_visible()
 
 
-def test_typing_in_the_directory_updates_the_results_without_reloading(page, demo_directory):
+def test_typing_and_ticking_facets_update_the_results_and_the_url(page, demo_directory):
     page.goto("/annuaire/")
-    page.get_by_label("Département").select_option("86")
-    expect(page).to_have_url(re.compile(r"departement=86"))
-    expect(page.locator(".card").first).to_contain_text("(86)")
+    page.get_by_label("Recherche").fill("recycl")
+    expect(page).to_have_url(re.compile(r"q=recycl"))
+    expect(page.locator(".card").first).to_contain_text(re.compile("recycl", re.IGNORECASE))
+    count_before = page.locator(".result-count").inner_text()
 
-    page.get_by_label("Recherche").fill("poitiers")
-    expect(page).to_have_url(re.compile(r"q=poitiers"))
-    expect(page.locator(".card").first).to_contain_text("Poitiers")
+    page.get_by_role("checkbox", name=re.compile("Association intermédiaire")).check()
+    expect(page).to_have_url(re.compile(r"kind=AI"))
+    expect(page.locator(".result-count")).not_to_have_text(count_before)
+    expect(page.locator(".card").first.locator(".badge-kind")).to_contain_text("AI")
+
+
+def test_the_map_shows_clusters_that_zoom_in_down_to_one_organisation(page, demo_directory):
+    page.goto("/carte/?lat=48.87&lon=2.43&zoom=9")
+    cluster = page.locator(".cluster-icon").first
+    expect(cluster).to_be_visible()
+    cluster.click()
+    expect(page).to_have_url(re.compile(r"zoom=11"))
+    page.wait_for_load_state("networkidle")
+
+    single = page.locator(".organisation-icon").first
+    expect(single).to_be_visible()
+    single.click()
+    popup_link = page.locator(".leaflet-popup-content a")
+    expect(popup_link).to_be_visible()
+    popup_link.click()
+    expect(page).to_have_url(re.compile(r"/organisations/"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_the_site_can_be_used_with_the_keyboard_from_the_skip_link(page, demo_directory):

@@ -22,6 +22,8 @@
     });
   }
 
+  var ORGANISATION_ICON = L.divIcon({ className: "organisation-icon", iconSize: [16, 16] });
+
   function popupContent(properties) {
     var link = document.createElement("a");
     link.href = properties.url;
@@ -37,7 +39,7 @@
     var start = this.startView();
     this.fitOnFirstDraw = !start.fromUrl;
     element.innerHTML = "";
-    this.map = L.map(element, { preferCanvas: true, zoomSnap: 1 }).setView([start.lat, start.lon], start.zoom);
+    this.map = L.map(element, { zoomSnap: 1 }).setView([start.lat, start.lon], start.zoom);
     L.tileLayer(element.dataset.tileUrl, { maxZoom: 18, attribution: element.dataset.tileAttribution }).addTo(this.map);
     this.layer = L.layerGroup().addTo(this.map);
     this.status = L.control({ position: "bottomleft" });
@@ -123,8 +125,9 @@
         marker.on("click", function () { map.setView(latLng, Math.min(map.getZoom() + 2, 18)); });
         marker.addTo(layer);
       } else {
-        L.circleMarker(latLng, { radius: 7, weight: 2, color: "#ffffff", fillColor: "#b3470b", fillOpacity: 0.95 })
-          .bindPopup(popupContent(properties)).addTo(layer);
+        L.marker(latLng, {
+          icon: ORGANISATION_ICON, title: properties.name, alt: properties.name, keyboard: true
+        }).bindPopup(popupContent(properties)).addTo(layer);
       }
     });
     var total = collection.properties ? collection.properties.total : 0;

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from maillage.core.text import search_terms
+from maillage.directory.models import Organisation
 from maillage.directory.search.schema import FTS_TABLE
 
 # Ranking scores every candidate (about 1 µs each): rank a bounded set, not every match of a
@@ -77,18 +78,38 @@ def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES) -> list[int]:
 
 
 def similar_names(query: str, limit: int = 50) -> list[int]:
-    """Typo tolerance (PostgreSQL): names close to the query's distinctive words, closest first."""
-    distinctive = [term for term in search_terms(query) if len(term) >= 4]
-    if connection.vendor != "postgresql" or not distinctive:
+    """Typo tolerance (PostgreSQL): for the words no organisation contains, close names.
+
+    Only those words are compared, by trigram word similarity (a GIN index serves it); the other
+    words must still match, so « recylcerie gap » finds the recyclerie in Gap and nothing else.
+    """
+    if connection.vendor != "postgresql":
         return []
-    text = " ".join(distinctive)
+    terms = search_terms(query)
+    unknown = [
+        term
+        for term in terms
+        if len(term) >= 4 and not matching(Organisation.objects.all(), term).exists()
+    ]
+    if not unknown:
+        return []
+    text = " ".join(unknown)
     with connection.cursor() as cursor:
+        # 0.4 lets one transposition or missing letter through ("recylcerie" → "recyclerie").
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', false)")
         cursor.execute(
             "SELECT id FROM directory_organisation WHERE %s <%% search_name "
             "ORDER BY word_similarity(%s, search_name) DESC, id LIMIT %s",
             [text, text, limit],
         )
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+    known = " ".join(term for term in terms if term not in unknown)
+    if known:
+        passing = set(
+            matching(Organisation.objects.filter(pk__in=ids), known).values_list("pk", flat=True)
+        )
+        ids = [pk for pk in ids if pk in passing]
+    return ids
 
 
 def rebuild_index() -> None:

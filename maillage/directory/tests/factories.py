@@ -59,8 +59,8 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
     address = "1 place du Maréchal Leclerc"
     commune = factory.LazyFunction(lambda: Commune.objects.get(insee_code="86194"))
     postal_code = "86000"
-    latitude = 46.58
-    longitude = 0.34
+    latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
+    longitude = factory.LazyAttribute(lambda o: o.commune.longitude)
     is_head_office = True
 
     @factory.post_generation
