@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-e2e lint format screenshots messages clean
+.PHONY: run setup test test-e2e lint format bench screenshots messages clean
 
 $(VENV)/.installed: requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## bench: search and map at 1,000,000 organisations on SQLite and PostgreSQL → BENCHMARKS.md
+BENCH_SIZE ?= 1000000
+bench: $(VENV)/.installed
+	$(PY) bench/run.py sqlite --size $(BENCH_SIZE)
+	$(PY) bench/run.py postgresql --size $(BENCH_SIZE)
+	$(PY) bench/report.py
 
 ## screenshots: pictures of the main pages from a server running on $(HOST):$(PORT)
 screenshots: $(VENV)/.installed

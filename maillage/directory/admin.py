@@ -19,6 +19,7 @@ from maillage.directory.models import (
     Sector,
     StructureKind,
 )
+from maillage.directory.search.cache import bump_directory_version
 from maillage.directory.services.profile import refresh_search_text
 
 # Links people type without a scheme are taken as https (Django 6's default).
@@ -128,6 +129,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.display(description=_("types"))
     def kind_codes(self, organisation: Organisation) -> str:
         return ", ".join(kind.code for kind in organisation.kinds.all())
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(bump_directory_version)
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(bump_directory_version)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -15,6 +15,7 @@ from maillage.directory.models import (
     StructureKind,
 )
 from maillage.directory.search import text
+from maillage.directory.search.cache import cached
 from maillage.territory.models import EPCI, Commune, Departement, Region
 
 SORTS = ("relevance", "distance", "name")
@@ -312,7 +313,7 @@ def search_directory(
     With `clamp_page`, a page past the last shows the last one (pages); otherwise it is empty (API).
     """
     organisations = filter_organisations(filters)
-    count = organisations.count()
+    count = cached("count", repr(filters), organisations.count)
     if clamp_page:
         page = max(1, min(page, -(-count // page_size)))
     results = _ordered_page(filters, organisations, (page - 1) * page_size, page_size)
@@ -320,7 +321,7 @@ def search_directory(
         approximate = _approximate_matches(filters, page_size)
         if approximate:
             return SearchResult(len(approximate), 1, page_size, approximate, is_approximate=True)
-    facets = compute_facets(filters) if with_facets else {}
+    facets = cached("facets", repr(filters), lambda: compute_facets(filters)) if with_facets else {}
     return SearchResult(count, page, page_size, results, facets)
 
 

@@ -2,8 +2,11 @@
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from maillage.core.text import fold
 from maillage.directory.models import NafSectorRule, Organisation, OrganisationSector
+from maillage.directory.search.cache import bump_directory_version
 
 
 def fold_parts(*parts: str) -> str:
@@ -41,6 +44,7 @@ def refresh_search_text(organisation: Organisation) -> None:
     Organisation.objects.filter(pk=organisation.pk).update(
         search_name=organisation.search_name, search_text=organisation.search_text
     )
+    transaction.on_commit(bump_directory_version)
 
 
 class NafSectorIndex:

@@ -153,3 +153,12 @@ def test_the_cells_covering_a_circle_contain_every_point_of_it():
                 distance / (6371.0 * math.cos(math.radians(latitude)))
             ) * math.sin(bearing)
             assert cells_of(latitude, longitude)[index] in cell_set
+
+
+def test_a_change_to_the_directory_is_seen_by_the_next_search(
+    directory, django_capture_on_commit_callbacks
+):
+    assert search_directory(DirectoryFilters(q="cantine")).count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        located_organisation(name="Autre cantine")
+    assert search_directory(DirectoryFilters(q="cantine")).count == 2
