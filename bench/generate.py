@@ -20,6 +20,7 @@ from maillage.core.text import fold
 from maillage.directory.models import NafCode, Sector
 from maillage.directory.search import schema
 from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.clusters import rebuild_map_cells
 from maillage.directory.services.profile import NafSectorIndex, fold_parts
 from maillage.territory.models import Commune
 
@@ -313,5 +314,8 @@ def bulk_load(count: int, *, progress=None) -> dict[str, float]:
     bump_directory_version()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    cells_started = time.perf_counter()
+    rebuild_map_cells()
+    timings["map_cells_seconds"] = time.perf_counter() - cells_started
     timings["total_seconds"] = time.perf_counter() - started
     return timings

@@ -59,7 +59,8 @@ def engine_section(result: dict) -> list[str]:
         f"### {result['engine']} — {result['size']:,} organisations".replace(",", " "),
         "",
         f"Bulk load: {load['total_seconds']} s in all ({load['rows_seconds']} s of rows, "
-        f"{load['index_seconds']} s to build the full-text index once). Peak RSS of the process: "
+        f"{load['index_seconds']} s to build the full-text index once, "
+        f"{load.get('map_cells_seconds', '?')} s to count the map cells). Peak RSS of the process: "
         f"{result['peak_rss_mb']} MB.",
         "",
         "| measure (ms, server side through Django) | n | p50 | p95 | p99 | max | |",

@@ -380,3 +380,32 @@ class Establishment(TimeStampedModel):
     def save(self, *args, **kwargs) -> None:
         self.set_cells()
         super().save(*args, **kwargs)
+
+
+class MapCell(models.Model):
+    """Published establishments counted per H3 cell, so the unfiltered map needs no GROUP BY.
+
+    Rebuilt as a whole from the establishments (search/clusters.py); derived data only.
+    """
+
+    resolution = models.PositiveSmallIntegerField()
+    cell = models.BigIntegerField()
+    count = models.PositiveIntegerField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    organisation_id = models.BigIntegerField(
+        help_text="One of the organisations, shown when count is 1."
+    )
+
+    class Meta:
+        verbose_name = _("cellule de carte")
+        verbose_name_plural = _("cellules de carte")
+        indexes = [
+            models.Index(fields=["resolution", "latitude", "longitude"], name="mapcell_view_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "cell"], name="unique_map_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"r{self.resolution} {self.cell:x}: {self.count}"

@@ -1,15 +1,74 @@
 """Map clusters as GeoJSON: establishments grouped by H3 cell at a resolution fitting the zoom."""
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Avg, Count, Max, Min, QuerySet
 
 from maillage.core.geo import BoundingBox
-from maillage.directory.models import Establishment, Organisation
+from maillage.directory.models import Establishment, MapCell, Organisation
+from maillage.directory.search.cache import directory_version
 from maillage.directory.search.query import DirectoryFilters, filter_organisations
 
 MAX_FEATURES = 500
 POINTS_FROM_ZOOM = 13
 # Coarsest first: the first resolution whose cells fit the zoom, made coarser while too many.
 CELL_COLUMNS = ((6, "h3_r3"), (9, "h3_r5"), (12, "h3_r7"))
+RESOLUTION_OF = {"h3_r3": 3, "h3_r5": 5, "h3_r7": 7}
+MAP_CELLS_VERSION_KEY = "map-cells:version"
+
+
+def rebuild_map_cells() -> int:
+    """Count published establishments per cell at each resolution; returns the number of cells."""
+    version = directory_version()  # read first: a write during the rebuild makes it stale again
+    published = Establishment.objects.filter(
+        organisation__is_published=True, latitude__isnull=False
+    )
+    with transaction.atomic():
+        MapCell.objects.all().delete()
+        for column, resolution in RESOLUTION_OF.items():
+            MapCell.objects.bulk_create(
+                (
+                    MapCell(
+                        resolution=resolution,
+                        cell=group[column],
+                        count=group["count"],
+                        latitude=group["lat"],
+                        longitude=group["lon"],
+                        organisation_id=group["organisation"],
+                    )
+                    for group in _grouped(published, column).iterator(chunk_size=5000)
+                ),
+                batch_size=5000,
+            )
+    cache.set(MAP_CELLS_VERSION_KEY, version, timeout=None)
+    return MapCell.objects.count()
+
+
+def _fresh_map_cells() -> bool:
+    """Whether MapCell matches the directory; when not, rebuild it (a background task)."""
+    if cache.get(MAP_CELLS_VERSION_KEY) == directory_version():
+        return True
+    from maillage.directory.tasks import rebuild_map_cells as rebuild_task
+
+    if cache.add("map-cells:rebuilding", True, timeout=300):
+        try:
+            rebuild_task.enqueue()
+        finally:
+            cache.delete("map-cells:rebuilding")
+    return cache.get(MAP_CELLS_VERSION_KEY) == directory_version()
+
+
+def _grouped(establishments: QuerySet, column: str) -> QuerySet:
+    return (
+        establishments.values(column)
+        .annotate(
+            count=Count("pk"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            organisation=Min("organisation_id"),
+        )
+        .order_by()
+    )
 
 
 def _establishments(filters: DirectoryFilters, bbox: BoundingBox) -> QuerySet[Establishment]:
@@ -53,17 +112,20 @@ def _organisation_features(rows: list[tuple[float, float, int]]) -> list[dict]:
     ]
 
 
-def _cell_groups(establishments: QuerySet, column: str) -> list[dict]:
-    return list(
-        establishments.values(column)
-        .annotate(
-            count=Count("pk"),
-            lat=Avg("latitude"),
-            lon=Avg("longitude"),
-            organisation=Min("organisation_id"),
-        )
-        .order_by()[: MAX_FEATURES + 1]
-    )
+def _cell_groups(
+    establishments: QuerySet, column: str, bbox: BoundingBox, *, precomputed: bool
+) -> list[dict]:
+    if precomputed:
+        cells = MapCell.objects.filter(
+            resolution=RESOLUTION_OF[column],
+            latitude__range=(bbox.min_lat, bbox.max_lat),
+            longitude__range=(bbox.min_lon, bbox.max_lon),
+        ).values_list("count", "latitude", "longitude", "organisation_id")
+        return [
+            {"count": count, "lat": lat, "lon": lon, "organisation": organisation}
+            for count, lat, lon, organisation in cells[: MAX_FEATURES + 1]
+        ]
+    return list(_grouped(establishments, column)[: MAX_FEATURES + 1])
 
 
 def _extent(filters: DirectoryFilters) -> list[float] | None:
@@ -110,10 +172,11 @@ def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
         )
         if len(rows) <= MAX_FEATURES:
             return _collection(_organisation_features(rows), zoom, "points")
+    precomputed = filters == DirectoryFilters() and _fresh_map_cells()
     columns = [column for _max_zoom, column in CELL_COLUMNS]
     finest = next((column for max_zoom, column in CELL_COLUMNS if zoom <= max_zoom), columns[-1])
     for column in reversed(columns[: columns.index(finest) + 1]):  # finest first, then coarser
-        groups = _cell_groups(establishments, column)
+        groups = _cell_groups(establishments, column, bbox, precomputed=precomputed)
         if len(groups) <= MAX_FEATURES:
             break
     groups = groups[:MAX_FEATURES]

@@ -186,17 +186,18 @@ def _ordered_page(
             ]
         )
     else:
-        ids = _relevance_page(filters.q, organisations, offset, size)
+        ids = _relevance_page(filters, organisations, offset, size)
     return _load_cards(ids, filters)
 
 
-def _relevance_page(query: str, organisations: QuerySet, offset: int, size: int) -> list[int]:
-    """The best-ranked candidates that pass the filters first, then the other matches by name.
-
-    Typo tolerance: when nothing matches the words, names close to them (PostgreSQL).
-    """
-    candidates = text.ranked_candidates(query)
-    passing = set(organisations.filter(pk__in=candidates).values_list("pk", flat=True))
+def _relevance_page(
+    filters: DirectoryFilters, organisations: QuerySet, offset: int, size: int
+) -> list[int]:
+    """The best-ranked candidates that pass the filters first, then the other matches by name."""
+    candidates = text.ranked_candidates(filters.q)
+    # The candidates match the words already: check only the other filters, which is cheaper.
+    others = filter_organisations(replace(filters, q=""))
+    passing = set(others.filter(pk__in=candidates).values_list("pk", flat=True))
     ranked = [pk for pk in candidates if pk in passing]
     if offset + size <= len(ranked):
         return ranked[offset : offset + size]
@@ -237,7 +238,8 @@ def _facet(
         filter_organisations(filters, ignore=name)
         .filter(**{f"{path}__isnull": False})
         .values_list(path)
-        .annotate(count=Count("pk", distinct=True))
+        # One row per organisation and value, except establishments: several can share a département.
+        .annotate(count=Count("pk", distinct=path.startswith("establishments__")))
         .order_by("-count", path)[:FACET_SIZE]
     )
     return [

@@ -162,3 +162,13 @@ def test_a_change_to_the_directory_is_seen_by_the_next_search(
     with django_capture_on_commit_callbacks(execute=True):
         located_organisation(name="Autre cantine")
     assert search_directory(DirectoryFilters(q="cantine")).count == 2
+
+
+def test_the_precomputed_map_follows_changes_to_the_directory(
+    directory, django_capture_on_commit_callbacks
+):
+    france = BoundingBox(-5.3, 41.3, 9.7, 51.2)
+    assert map_clusters(DirectoryFilters(), france, 5)["properties"]["total"] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        located_organisation(name="Nouvelle venue")
+    assert map_clusters(DirectoryFilters(), france, 5)["properties"]["total"] == 4
