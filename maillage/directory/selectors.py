@@ -1,54 +1,11 @@
-"""Reads of the directory shared by pages and API: the filtered list and its parameters."""
+"""Reads of the directory for its pages: counts, sector groups and map points.
 
-from dataclasses import dataclass
+The search itself (filters, order, facets) is in `search/query.py`."""
 
 from django.db.models import Count, Q, QuerySet
 
-from maillage.directory.models import Establishment, Organisation, Sector, StructureKind
+from maillage.directory.models import Establishment, Organisation, Sector
 from maillage.territory.models import Commune, Departement
-
-
-@dataclass(frozen=True)
-class DirectoryFilters:
-    q: str = ""
-    sector: str = ""
-    kind: str = ""
-    departement: str = ""
-    commune: str = ""
-
-
-def filter_organisations(filters: DirectoryFilters) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.published()
-    if filters.q:
-        organisations = organisations.search(filters.q)
-    if filters.sector:
-        organisations = organisations.in_sector(filters.sector)
-    if filters.kind:
-        organisations = organisations.of_kind(filters.kind)
-    if filters.departement:
-        organisations = organisations.in_departement(filters.departement)
-    if filters.commune:
-        organisations = organisations.in_commune(filters.commune)
-    return organisations.order_by("name", "pk")
-
-
-def unknown_filter_values(filters: DirectoryFilters) -> dict[str, str]:
-    """Filter values that name nothing, with a message: a typo must not look like 'no result'."""
-    errors = {}
-    if filters.sector and not Sector.objects.filter(slug=filters.sector).exists():
-        errors["sector"] = f"Filière inconnue : « {filters.sector} »."
-    if filters.kind and not StructureKind.objects.filter(code=filters.kind).exists():
-        errors["kind"] = f"Type de structure inconnu : « {filters.kind} »."
-    if filters.departement and not Departement.objects.filter(code=filters.departement).exists():
-        errors["departement"] = f"Département inconnu : « {filters.departement} »."
-    if filters.commune and not Commune.objects.filter(insee_code=filters.commune).exists():
-        errors["commune"] = f"Commune inconnue : code INSEE « {filters.commune} »."
-    return errors
-
-
-def sector_choices() -> QuerySet[Sector]:
-    """Groups with their sectors, for a grouped select."""
-    return Sector.objects.filter(parent=None).prefetch_related("children").order_by("name")
 
 
 def sector_groups_with_counts() -> QuerySet[Sector]:
@@ -64,16 +21,6 @@ def sector_groups_with_counts() -> QuerySet[Sector]:
         )
         .filter(organisation_count__gt=0)
         .order_by("-organisation_count", "name")
-    )
-
-
-def departement_choices() -> QuerySet[Departement]:
-    return Departement.objects.order_by("code")
-
-
-def kinds_with_counts() -> QuerySet[StructureKind]:
-    return StructureKind.objects.annotate(organisation_count=Count("organisations")).order_by(
-        "position"
     )
 
 

@@ -57,6 +57,13 @@ def distance_km(latitude_field: str, longitude_field: str, latitude: float, long
     return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a, output_field=FloatField()))
 
 
+def nearest_establishment_km(latitude: float, longitude: float) -> Min:
+    """An organisation's distance: that of its nearest establishment."""
+    return Min(
+        distance_km("establishments__latitude", "establishments__longitude", latitude, longitude)
+    )
+
+
 def _establishments_within(filters: DirectoryFilters) -> QuerySet[Establishment]:
     establishments = Establishment.objects.all()
     if filters.bbox:
@@ -166,13 +173,7 @@ def _ordered_page(
     sort = filters.effective_sort
     if filters.near:
         latitude, longitude = filters.near
-        organisations = organisations.alias(
-            distance=Min(
-                distance_km(
-                    "establishments__latitude", "establishments__longitude", latitude, longitude
-                )
-            )
-        )
+        organisations = organisations.alias(distance=nearest_establishment_km(latitude, longitude))
     if sort == "distance":
         ids = list(
             organisations.order_by(F("distance").asc(nulls_last=True), "name", "pk").values_list(
@@ -217,11 +218,7 @@ def _load_cards(ids: list[int], filters: DirectoryFilters) -> list[Organisation]
     if filters.near:
         latitude, longitude = filters.near
         organisations = organisations.annotate(
-            distance_km=Min(
-                distance_km(
-                    "establishments__latitude", "establishments__longitude", latitude, longitude
-                )
-            )
+            distance_km=nearest_establishment_km(latitude, longitude)
         )
     by_id = {organisation.pk: organisation for organisation in organisations}
     return [by_id[pk] for pk in ids if pk in by_id]
