@@ -52,29 +52,44 @@ def matching(organisations: QuerySet, query: str) -> QuerySet:
     return organisations
 
 
-def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES) -> list[int]:
-    """Ids of the best matches, best first; among at most `limit` matches in index order."""
-    terms = search_terms(query)
-    if not terms:
-        return []
+def _ranked(terms: list[str], limit: int, *, prefix: bool) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            match = _fts5_query(terms) if prefix else " ".join(f'"{term}"' for term in terms)
             # bm25: lower is better; a match in the name weighs ten times a match elsewhere.
             cursor.execute(
                 f"SELECT rowid FROM (SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) AS score "
                 f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s) ORDER BY score",
-                [_fts5_query(terms), limit],
+                [match, limit],
             )
         elif connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT id FROM (SELECT id, ts_rank(search_vector, query) AS score "
                 "FROM directory_organisation, to_tsquery('french'::regconfig, %s) AS query "
                 "WHERE search_vector @@ query LIMIT %s) AS candidates ORDER BY score DESC, id",
-                [_tsquery(terms), limit],
+                [_tsquery(terms) if prefix else " & ".join(terms), limit],
             )
         else:
             return []
         return [row[0] for row in cursor.fetchall()]
+
+
+def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES, page_size: int = 20) -> list[int]:
+    """Ids of the best matches, best first; among at most `limit` matches in index order.
+
+    The words are first taken as complete: the engines stream an exact word's matches and stop
+    at the limit, while a prefix merges the matches of every word it starts, all of them. The
+    prefix search runs only when the complete words do not fill a page (typing in progress).
+    """
+    terms = search_terms(query)
+    if not terms:
+        return []
+    complete = _ranked(terms, limit, prefix=False)
+    if len(complete) >= min(limit, page_size):
+        return complete
+    with_prefix = _ranked(terms, limit, prefix=True)
+    seen = set(complete)
+    return complete + [pk for pk in with_prefix if pk not in seen]
 
 
 def similar_names(query: str, limit: int = 50) -> list[int]:
