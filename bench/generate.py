@@ -301,7 +301,8 @@ def bulk_load(count: int, *, progress=None) -> dict[str, float]:
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {schema.FTS_TABLE}({schema.FTS_TABLE}) VALUES ('rebuild')")
         else:
-            for statement in schema.POSTGRES_CREATE:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for statement in schema.POSTGRES_INDEXES:
                 cursor.execute(statement)
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('directory_organisation', 'id'), %s)", [count]

@@ -38,6 +38,12 @@ SQLITE_DROP = [
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
 
+POSTGRES_INDEXES = [
+    """CREATE INDEX IF NOT EXISTS directory_organisation_search_vector
+        ON directory_organisation USING gin (search_vector)""",
+    """CREATE INDEX IF NOT EXISTS directory_organisation_search_name_trgm
+        ON directory_organisation USING gin (search_name gin_trgm_ops)""",
+]
 POSTGRES_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """ALTER TABLE directory_organisation ADD COLUMN IF NOT EXISTS search_vector tsvector
@@ -45,10 +51,7 @@ POSTGRES_CREATE = [
             setweight(to_tsvector('french'::regconfig, coalesce(search_name, '')), 'A')
             || setweight(to_tsvector('french'::regconfig, coalesce(search_text, '')), 'B')
         ) STORED""",
-    """CREATE INDEX IF NOT EXISTS directory_organisation_search_vector
-        ON directory_organisation USING gin (search_vector)""",
-    """CREATE INDEX IF NOT EXISTS directory_organisation_search_name_trgm
-        ON directory_organisation USING gin (search_name gin_trgm_ops)""",
+    *POSTGRES_INDEXES,
 ]
 POSTGRES_DROP = [
     "DROP INDEX IF EXISTS directory_organisation_search_name_trgm",
