@@ -57,21 +57,27 @@ def _ranked(terms: list[str], limit: int, *, prefix: bool) -> list[int]:
         if connection.vendor == "sqlite":
             match = _fts5_query(terms) if prefix else " ".join(f'"{term}"' for term in terms)
             # bm25: lower is better; a match in the name weighs ten times a match elsewhere.
+            # Sorted here, not in SQL: SQLite would push ORDER BY into FTS5, which then ranks
+            # every match before applying the limit (a second for a word in every row).
             cursor.execute(
-                f"SELECT rowid FROM (SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) AS score "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s) ORDER BY score",
+                f"SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s LIMIT %s",
                 [match, limit],
             )
+            return [
+                pk for pk, _score in sorted(cursor.fetchall(), key=lambda row: (row[1], row[0]))
+            ]
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT id FROM (SELECT id, ts_rank(search_vector, query) AS score "
+                "SELECT id, ts_rank(search_vector, query) "
                 "FROM directory_organisation, to_tsquery('french'::regconfig, %s) AS query "
-                "WHERE search_vector @@ query LIMIT %s) AS candidates ORDER BY score DESC, id",
+                "WHERE search_vector @@ query LIMIT %s",
                 [_tsquery(terms) if prefix else " & ".join(terms), limit],
             )
-        else:
-            return []
-        return [row[0] for row in cursor.fetchall()]
+            return [
+                pk for pk, _score in sorted(cursor.fetchall(), key=lambda row: (-row[1], row[0]))
+            ]
+        return []
 
 
 def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES, page_size: int = 20) -> list[int]:
