@@ -20,6 +20,7 @@ from maillage.territory.models import EPCI, Commune, Departement, Region
 
 SORTS = ("relevance", "distance", "name")
 FACET_SIZE = 30
+NEAREST_SEARCH_RADII_KM = (1, 3, 10, 30, 100)
 
 
 @dataclass(frozen=True)
@@ -171,15 +172,8 @@ def _ordered_page(
     filters: DirectoryFilters, organisations: QuerySet, offset: int, size: int
 ) -> list:
     sort = filters.effective_sort
-    if filters.near:
-        latitude, longitude = filters.near
-        organisations = organisations.alias(distance=nearest_establishment_km(latitude, longitude))
     if sort == "distance":
-        ids = list(
-            organisations.order_by(F("distance").asc(nulls_last=True), "name", "pk").values_list(
-                "pk", flat=True
-            )[offset : offset + size]
-        )
+        ids = _nearest_page(filters, organisations, offset, size)
     elif sort == "name":
         ids = list(
             organisations.order_by("name", "pk").values_list("pk", flat=True)[
@@ -189,6 +183,32 @@ def _ordered_page(
     else:
         ids = _relevance_page(filters, organisations, offset, size)
     return _load_cards(ids, filters)
+
+
+def _by_distance(filters: DirectoryFilters, organisations: QuerySet) -> QuerySet:
+    latitude, longitude = filters.near
+    return organisations.alias(distance=nearest_establishment_km(latitude, longitude)).order_by(
+        F("distance").asc(nulls_last=True), "name", "pk"
+    )
+
+
+def _nearest_page(
+    filters: DirectoryFilters, organisations: QuerySet, offset: int, size: int
+) -> list[int]:
+    """The page sorted by distance, looked for in growing circles first.
+
+    If a smaller circle already holds `offset + size` organisations, they are the nearest ones,
+    and only that circle's organisations need a distance: in a dense city that is a few hundred
+    rows instead of the hundred thousand of the whole radius.
+    """
+    wanted = offset + size
+    for radius_km in NEAREST_SEARCH_RADII_KM:
+        if filters.radius_km and radius_km >= filters.radius_km:
+            break
+        circle = filter_organisations(replace(filters, radius_km=radius_km))
+        if circle.count() >= wanted:
+            return list(_by_distance(filters, circle).values_list("pk", flat=True)[offset:wanted])
+    return list(_by_distance(filters, organisations).values_list("pk", flat=True)[offset:wanted])
 
 
 def _relevance_page(

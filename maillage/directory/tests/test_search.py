@@ -172,3 +172,30 @@ def test_the_precomputed_map_follows_changes_to_the_directory(
     with django_capture_on_commit_callbacks(execute=True):
         located_organisation(name="Nouvelle venue")
     assert map_clusters(DirectoryFilters(), france, 5)["properties"]["total"] == 4
+
+
+def test_distance_pages_equal_a_full_sort_even_when_found_in_a_smaller_circle():
+    generator = random.Random(3)
+    expected = []
+    for index in range(40):
+        distance = generator.uniform(0.2, 80)
+        bearing = generator.uniform(0, 2 * math.pi)
+        latitude = POITIERS[0] + math.degrees(distance / 6371.0) * math.cos(bearing)
+        longitude = POITIERS[1] + math.degrees(
+            distance / (6371.0 * math.cos(math.radians(latitude)))
+        ) * math.sin(bearing)
+        organisation = located_organisation(name=f"Point {index:02d}")
+        organisation.establishments.update(latitude=latitude, longitude=longitude)
+        expected.append((haversine_km(*POITIERS, latitude, longitude), organisation.name))
+    for radius in (None, 50):
+        within = [
+            name for distance, name in sorted(expected) if radius is None or distance <= radius
+        ]
+        for page in (1, 2, 3):
+            result = search_directory(
+                DirectoryFilters(near=POITIERS, radius_km=radius),
+                page=page,
+                page_size=5,
+                with_facets=False,
+            )
+            assert [o.name for o in result.results] == within[(page - 1) * 5 : page * 5]
