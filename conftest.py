@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from maillage.directory.services.reference import load_reference_data
 from maillage.territory.services import load_territory
@@ -13,6 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_territory()
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits (sign-in, sign-up) count in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,71 @@
+"""E-mails of the membership domain, sent through Django's backend once the transaction commits."""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from maillage.directory.models import Organisation
+from maillage.membership.models import Claim, PlatformRole
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _send(*, template: str, context: dict, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(f"membership/emails/{template}.txt", context)
+    subject, _blank, message = body.partition("\n")
+    send_mail(
+        subject.strip(),
+        message.strip() + "\n",
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
+
+
+def animators_of(organisation: Organisation) -> list[str]:
+    """E-mails of the animators whose territory holds the organisation, else of the platform admins."""
+    roles = PlatformRole.objects.filter(kind=PlatformRole.Kind.ANIMATOR).select_related("user")
+    emails = sorted(
+        {
+            role.user.email
+            for role in roles
+            if role.user.email
+            and Organisation.objects.filter(role.organisation_filter(), pk=organisation.pk).exists()
+        }
+    )
+    if emails:
+        return emails
+    admins = User.objects.filter(
+        Q(is_superuser=True) | Q(platform_roles__kind=PlatformRole.Kind.ADMIN), is_active=True
+    ).exclude(email="")
+    return sorted(set(admins.values_list("email", flat=True)))
+
+
+def send_claim_received(claim: Claim) -> None:
+    _send(
+        template="claim_received",
+        context={"claim": claim, "url": absolute(reverse("membership:claim_queue"))},
+        recipients=animators_of(claim.organisation),
+    )
+
+
+def send_claim_decided(claim: Claim) -> None:
+    _send(
+        template="claim_decided",
+        context={
+            "claim": claim,
+            "url": absolute(reverse("membership:account")),
+            "edit_url": absolute(
+                reverse("membership:organisation_edit", args=[claim.organisation.slug])
+            ),
+        },
+        recipients=[claim.user.email],
+    )

@@ -1,0 +1,242 @@
+"""Forms of the member space: they parse and explain; the services validate again and write."""
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.text import fold
+from maillage.directory.models import DailyNeed, Organisation, Sector
+from maillage.directory.selectors import sector_choices
+from maillage.membership.models import Membership
+from maillage.territory.models import Commune
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+        labels = {"first_name": _("Prénom"), "last_name": _("Nom")}
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Site web"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("Par exemple https://www.mon-association.fr"),
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Filières"),
+        queryset=Sector.objects.filter(parent__isnull=False),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_(
+            "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs. Vos choix remplacent les filières "
+            "déduites du code NAF."
+        ),
+    )
+    daily_needs = forms.ModelMultipleChoiceField(
+        label=_("Besoins du quotidien"),
+        queryset=DailyNeed.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "brand",
+            "description",
+            "siren",
+            "rna",
+            "ess_family",
+            "is_esus",
+            "size_band",
+            "website",
+            "email",
+            "phone",
+            "sectors",
+            "daily_needs",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "sectors" in self.fields:
+            # Grouped under their filière group, as in the directory's filter.
+            self.fields["sectors"].choices = [
+                (group.name, [(sector.pk, sector.name) for sector in group.children.all()])
+                for group in sector_choices()
+            ]
+
+    def clean_siren(self) -> str:
+        return "".join(self.cleaned_data["siren"].split())
+
+
+class OrganisationCreateForm(OrganisationForm):
+    """A new profile: its identity, then its head office."""
+
+    address = forms.CharField(label=_("Adresse du siège"), max_length=255, required=False)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=5)
+    commune_name = forms.CharField(
+        label=_("Commune"),
+        max_length=100,
+        required=False,
+        help_text=_("Facultatif quand le code postal ne dessert qu'une commune."),
+    )
+
+    class Meta(OrganisationForm.Meta):
+        fields = [
+            "name",
+            "brand",
+            "siren",
+            "rna",
+            "ess_family",
+            "website",
+            "email",
+            "phone",
+            "description",
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _resolve_commune_into(self, cleaned)
+        return cleaned
+
+    def head_office(self) -> dict:
+        return {
+            "address": self.cleaned_data["address"],
+            "postal_code": self.cleaned_data["postal_code"],
+            "commune": self.cleaned_data["commune"],
+        }
+
+    def profile(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def resolve_commune(postal_code: str, name: str) -> tuple[Commune | None, str]:
+    """The commune a postal code and a name point at, or None with the reason."""
+    candidates = list(
+        Commune.objects.filter(postal_codes__code=postal_code).distinct().order_by("name")
+    )
+    folded = fold(name)
+    if not candidates and folded:
+        # CEDEX codes are unknown to the postal base: look the name up in the département.
+        candidates = list(Commune.objects.filter(search_name=folded))
+    matching = candidates
+    if folded:
+        matching = [c for c in candidates if c.search_name == folded] or [
+            c for c in candidates if c.search_name.startswith(folded)
+        ]
+    elif len(candidates) > 1:
+        matching = []
+    if len(matching) == 1:
+        return matching[0], ""
+    if not candidates:
+        return None, str(
+            _("Aucune commune ne correspond au code postal %(code)s.") % {"code": postal_code}
+        )
+    names = ", ".join(commune.name for commune in candidates[:12])
+    if not folded:
+        return None, str(
+            _("Le code postal %(code)s dessert plusieurs communes : précisez laquelle (%(names)s).")
+            % {"code": postal_code, "names": names}
+        )
+    return None, str(
+        _("« %(name)s » ne fait pas partie des communes du code postal %(code)s : %(names)s.")
+        % {"name": name, "code": postal_code, "names": names}
+    )
+
+
+def _resolve_commune_into(form: forms.Form, cleaned: dict) -> None:
+    postal_code = (cleaned.get("postal_code") or "").strip()
+    if not postal_code:
+        return
+    if len(postal_code) != 5 or not postal_code.isdigit():
+        form.add_error("postal_code", _("Le code postal doit compter 5 chiffres."))
+        return
+    commune, reason = resolve_commune(postal_code, cleaned.get("commune_name") or "")
+    if commune is None:
+        form.add_error("commune_name", reason)
+    cleaned["postal_code"] = postal_code
+    cleaned["commune"] = commune
+
+
+class EstablishmentForm(forms.Form):
+    name = forms.CharField(label=_("Nom de l'établissement"), max_length=255, required=False)
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        required=False,
+        help_text=_("14 chiffres ; les 9 premiers sont le SIREN de l'organisation."),
+    )
+    address = forms.CharField(label=_("Adresse"), max_length=255, required=False)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=5)
+    commune_name = forms.CharField(
+        label=_("Commune"),
+        max_length=100,
+        required=False,
+        help_text=_("Facultatif quand le code postal ne dessert qu'une commune."),
+    )
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    is_head_office = forms.BooleanField(label=_("Siège de l'organisation"), required=False)
+
+    @classmethod
+    def initial_for(cls, establishment) -> dict:
+        return {
+            "name": establishment.name,
+            "siret": establishment.siret or "",
+            "address": establishment.address,
+            "postal_code": establishment.postal_code,
+            "commune_name": establishment.commune.name,
+            "latitude": establishment.latitude,
+            "longitude": establishment.longitude,
+            "is_head_office": establishment.is_head_office,
+        }
+
+    def clean_siret(self) -> str:
+        return "".join(self.cleaned_data["siret"].split())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _resolve_commune_into(self, cleaned)
+        return cleaned
+
+    def establishment_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.fields if name != "commune_name"}
+        data["commune"] = self.cleaned_data["commune"]
+        return data
+
+
+class ClaimForm(forms.Form):
+    message = forms.CharField(
+        label=_("Votre rôle dans l'organisation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Facultatif : aide l'équipe d'animation à vérifier votre demande (fonction, "
+            "téléphone de la structure…)."
+        ),
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[("accept", _("Accepter")), ("reject", _("Refuser"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Motif (obligatoire pour un refus)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)

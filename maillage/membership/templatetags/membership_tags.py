@@ -1,0 +1,21 @@
+"""Links of the member space shown on public pages (a profile), computed for the visitor."""
+
+from django import template
+
+from maillage.directory.models import Organisation
+from maillage.membership.permissions import Action, can
+
+register = template.Library()
+
+
+@register.inclusion_tag("membership/_organisation_actions.html", takes_context=True)
+def organisation_actions(context, organisation: Organisation) -> dict:
+    user = context["request"].user
+    return {
+        "organisation": organisation,
+        "user": user,
+        "can_edit": can(user, Action.EDIT_ORGANISATION, organisation),
+        "can_claim": can(user, Action.CLAIM_ORGANISATION, organisation),
+        "can_view_history": can(user, Action.VIEW_HISTORY, organisation),
+        "can_manage_members": can(user, Action.MANAGE_MEMBERS, organisation),
+    }

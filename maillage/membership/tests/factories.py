@@ -1,0 +1,57 @@
+"""Factories for people and their roles; users have a verified e-mail, as allauth requires to sign in."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
+
+from maillage.directory.tests.factories import OrganisationFactory
+from maillage.membership.models import Claim, Membership, PlatformRole
+
+PASSWORD = "mot-de-passe-solide-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"personne{n}")
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.test")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        self.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.MEMBER
+
+
+class PlatformRoleFactory(factory.django.DjangoModelFactory):
+    """An animator of the Vienne (86) by default."""
+
+    class Meta:
+        model = PlatformRole
+
+    user = factory.SubFactory(UserFactory)
+    kind = PlatformRole.Kind.ANIMATOR
+    departement_id = "86"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    message = "Je suis la directrice de la structure."

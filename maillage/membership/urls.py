@@ -1,0 +1,49 @@
+from django.urls import path
+
+from maillage.membership import views
+
+app_name = "membership"
+
+urlpatterns = [
+    path("compte/", views.account, name="account"),
+    path("compte/organisations/nouvelle/", views.organisation_create, name="organisation_create"),
+    path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<slug:slug>/revendiquer/",
+        views.organisation_claim,
+        name="organisation_claim",
+    ),
+    path(
+        "organisations/<slug:slug>/historique/",
+        views.organisation_history,
+        name="organisation_history",
+    ),
+    path(
+        "organisations/<slug:slug>/membres/",
+        views.organisation_members,
+        name="organisation_members",
+    ),
+    path(
+        "organisations/<slug:slug>/membres/<int:pk>/",
+        views.member_update,
+        name="member_update",
+    ),
+    path(
+        "organisations/<slug:slug>/etablissements/ajouter/",
+        views.establishment_form,
+        name="establishment_add",
+    ),
+    path(
+        "organisations/<slug:slug>/etablissements/<int:pk>/",
+        views.establishment_form,
+        name="establishment_edit",
+    ),
+    path(
+        "organisations/<slug:slug>/etablissements/<int:pk>/supprimer/",
+        views.establishment_delete,
+        name="establishment_delete",
+    ),
+    path("animation/revendications/", views.claim_queue, name="claim_queue"),
+    path("animation/revendications/<int:pk>/", views.claim_decide, name="claim_decide"),
+]
