@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -43,9 +42,7 @@ def animators_of(organisation: Organisation) -> list[str]:
     )
     if emails:
         return emails
-    admins = User.objects.filter(
-        Q(is_superuser=True) | Q(platform_roles__kind=PlatformRole.Kind.ADMIN), is_active=True
-    ).exclude(email="")
+    admins = User.objects.filter(is_superuser=True, is_active=True).exclude(email="")
     return sorted(set(admins.values_list("email", flat=True)))
 
 

@@ -93,12 +93,14 @@ class Claim(TimeStampedModel):
 
 
 class PlatformRole(TimeStampedModel):
-    """A role on the whole platform; an animator's role covers one territory."""
+    """A role on the whole platform; an animator's role covers one territory.
+
+    Platform administrators are Django superusers: they grant these roles in the admin.
+    """
 
     class Kind(models.TextChoices):
         ANIMATOR = "animator", _("Animation d'un territoire")
         BUYER = "buyer", _("Acheteur")
-        ADMIN = "admin", _("Administration de la plateforme")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="platform_roles"

@@ -14,7 +14,6 @@ class Action(StrEnum):
     CLAIM_ORGANISATION = "claim_organisation"
     EDIT_ORGANISATION = "edit_organisation"
     EDIT_ESTABLISHMENT = "edit_establishment"
-    CONFIRM_VALIDITY = "confirm_validity"
     VIEW_HISTORY = "view_history"
     MANAGE_MEMBERS = "manage_members"
     DECIDE_CLAIM = "decide_claim"
@@ -25,18 +24,12 @@ class Action(StrEnum):
 _ORGANISATION_KEEPERS = {
     Action.EDIT_ORGANISATION,
     Action.EDIT_ESTABLISHMENT,
-    Action.CONFIRM_VALIDITY,
     Action.VIEW_HISTORY,
 }
 
 
 def is_platform_admin(user: User | AnonymousUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or PlatformRole.objects.filter(user=user, kind=PlatformRole.Kind.ADMIN).exists()
-    )
+    return user.is_authenticated and user.is_active and user.is_superuser
 
 
 def animator_scope(user: User | AnonymousUser) -> Q | None:

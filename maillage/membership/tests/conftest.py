@@ -44,8 +44,3 @@ def animator(db):
 def other_animator(db):
     """Animates the Gironde: Poitiers is not theirs."""
     return PlatformRoleFactory(departement_id="33").user
-
-
-@pytest.fixture
-def platform_admin_role(db):
-    return PlatformRoleFactory(kind=PlatformRole.Kind.ADMIN, departement_id=None).user

@@ -1,6 +1,7 @@
 """Pages of the member space: forms keep what was typed, errors are French and per field."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from maillage.directory.tests.factories import located_organisation, make_siret
@@ -215,3 +216,17 @@ def test_creating_an_organisation_from_the_form(client):
     assert response.url == "/organisations/garage-solidaire-du-clain/"
     page = client.get(response.url).content.decode()
     assert "Modifier la fiche" in page
+
+
+def test_a_write_without_the_csrf_token_is_refused(organisation, member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("membership:organisation_edit", args=[organisation.slug]),
+        _profile_data(organisation, description="Sans jeton"),
+    )
+
+    assert response.status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.description != "Sans jeton"
