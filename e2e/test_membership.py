@@ -1,0 +1,57 @@
+"""The member's journey in chromium: sign up, verify the e-mail, claim a profile, edit it."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "un-secret-solide-2026"
+
+
+def _verification_link() -> str:
+    return re.search(r"http://\S+/compte/confirm-email/\S+", mail.outbox[-1].body).group(0)
+
+
+def test_a_person_signs_up_claims_their_organisation_and_updates_it(page, demo_directory):
+    page.goto("/")
+    page.get_by_role("link", name="Créer un compte").click()
+    page.get_by_label("Courriel").fill("direction@apoin.fr")
+    page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
+    page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
+    page.get_by_role("button", name="Création de compte").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifiez votre adresse")
+
+    page.goto(_verification_link())
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    expect(page.get_by_text("Vous ne gérez encore aucune organisation.")).to_be_visible()
+
+    page.get_by_role("link", name="Trouver mon organisation").click()
+    page.get_by_label("Recherche").fill("apoin")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name="APOIN").first.click()
+    page.get_by_role("link", name="Je fais partie de cette organisation").click()
+    expect(page.get_by_text("acceptée tout de suite")).to_be_visible()
+    page.get_by_role("button", name="Demander à gérer la fiche").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Modifier la fiche « APOIN »")
+    page.get_by_label("SIREN").fill("123456789")
+    page.get_by_label("Présentation").fill("Entreprise adaptée : conditionnement et logistique.")
+    page.get_by_role("button", name="Enregistrer la fiche").click()
+    expect(page.locator("#id_siren_error")).to_contain_text("clé de contrôle")
+    expect(page.get_by_label("Présentation")).to_have_value(
+        "Entreprise adaptée : conditionnement et logistique."
+    )
+
+    page.get_by_label("SIREN").clear()
+    page.get_by_label("Téléphone public").fill("03 88 00 00 00")
+    page.get_by_role("button", name="Enregistrer la fiche").click()
+    expect(page.get_by_text("La fiche est enregistrée.")).to_be_visible()
+    expect(page.get_by_text("conditionnement et logistique")).to_be_visible()
+
+    page.get_by_role("link", name="Historique").click()
+    expect(page.get_by_role("cell", name="03 88 00 00 00")).to_be_visible()
+    expect(page.get_by_text("direction@apoin.fr a rejoint l'organisation")).to_be_visible()
