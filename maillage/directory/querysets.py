@@ -1,14 +1,21 @@
 """Chainable filters of the directory: each filter a page or the API offers is one method."""
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from maillage.core.text import search_terms
 
 
 class OrganisationQuerySet(models.QuerySet):
     def published(self) -> "OrganisationQuerySet":
-        return self.filter(is_published=True)
+        """What public lists, search, maps and the API show: published, and not expired past the
+        grace period (PROFILE_GRACE_DAYS). Expired profiles stay reachable by their address."""
+        hidden_before = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+        return self.filter(is_published=True, valid_until__gte=hidden_before)
 
     def search(self, query: str) -> "OrganisationQuerySet":
         """Every word must appear, accents and case ignored (name, brand, places, activity)."""

@@ -63,8 +63,9 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Not .published(): a profile hidden from the lists for want of an update keeps its address.
     organisation = get_object_or_404(
-        Organisation.objects.published()
+        Organisation.objects.filter(is_published=True)
         .select_related("naf", "legal_form")
         .prefetch_related(
             "kinds",

@@ -66,3 +66,19 @@ def send_claim_decided(claim: Claim) -> None:
         },
         recipients=[claim.user.email],
     )
+
+
+def send_freshness_reminder(
+    *, organisation: Organisation, days: int, recipients: list[str], token: str
+) -> None:
+    _send(
+        template="freshness_reminder",
+        context={
+            "organisation": organisation,
+            "days": days,
+            "confirm_url": absolute(reverse("membership:confirm_from_link", args=[token])),
+            "edit_url": absolute(reverse("membership:organisation_edit", args=[organisation.slug])),
+            "profile_url": absolute(organisation.get_absolute_url()),
+        },
+        recipients=recipients,
+    )

@@ -208,3 +208,29 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.summary}"
+
+
+class FreshnessReminder(models.Model):
+    """One reminder sent for one expiry date of a profile; its uniqueness makes reruns send nothing twice."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="freshness_reminders"
+    )
+    valid_until = models.DateField(_("fiche valide jusqu'au"))
+    days_before = models.PositiveSmallIntegerField(_("jours avant l'échéance"))
+    recipients = models.JSONField(_("destinataires"), default=list)
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("rappel de mise à jour")
+        verbose_name_plural = _("rappels de mise à jour")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "valid_until", "days_before"],
+                name="one_reminder_per_expiry_and_delay",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · J-{self.days_before} ({self.valid_until})"

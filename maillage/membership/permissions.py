@@ -14,16 +14,19 @@ class Action(StrEnum):
     CLAIM_ORGANISATION = "claim_organisation"
     EDIT_ORGANISATION = "edit_organisation"
     EDIT_ESTABLISHMENT = "edit_establishment"
+    CONFIRM_VALIDITY = "confirm_validity"
     VIEW_HISTORY = "view_history"
     MANAGE_MEMBERS = "manage_members"
     DECIDE_CLAIM = "decide_claim"
     GRANT_PLATFORM_ROLE = "grant_platform_role"
+    VIEW_DASHBOARD = "view_dashboard"
 
 
 # Actions on one organisation that its members, its animators and platform admins may do.
 _ORGANISATION_KEEPERS = {
     Action.EDIT_ORGANISATION,
     Action.EDIT_ESTABLISHMENT,
+    Action.CONFIRM_VALIDITY,
     Action.VIEW_HISTORY,
 }
 
@@ -68,6 +71,8 @@ def can(
         return False
     if action == Action.CREATE_ORGANISATION:
         return True
+    if action == Action.VIEW_DASHBOARD:
+        return animator_scope(user) is not None
     assert organisation is not None, f"{action} needs an organisation"
     membership = membership_of(user, organisation)
     if action == Action.CLAIM_ORGANISATION:

@@ -1,8 +1,11 @@
 """Reads of the membership domain, and the fetch-and-authorise helpers every view goes through."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -107,3 +110,54 @@ def history_of(organisation: Organisation) -> QuerySet[ChangeRecord]:
 
 def members_of(organisation: Organisation) -> QuerySet[Membership]:
     return Membership.objects.filter(organisation=organisation).select_related("user")
+
+
+def freshness_dashboard(user: User | AnonymousUser, today: datetime.date) -> dict:
+    """Stale and soon-stale profiles of the territories `user` animates, counted by département."""
+    soon = today + datetime.timedelta(days=30)
+    hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+    organisations = organisations_animated_by(user).filter(is_published=True)
+    head_offices = Establishment.objects.filter(is_head_office=True)
+    by_departement = (
+        head_offices.filter(organisation__in=organisations.values("pk"))
+        .values("commune__departement_id", "commune__departement__name")
+        .annotate(
+            total=Count("organisation", distinct=True),
+            soon=Count(
+                "organisation",
+                filter=Q(organisation__valid_until__gte=today, organisation__valid_until__lte=soon),
+                distinct=True,
+            ),
+            stale=Count(
+                "organisation",
+                filter=Q(
+                    organisation__valid_until__lt=today,
+                    organisation__valid_until__gte=hidden_before,
+                ),
+                distinct=True,
+            ),
+            hidden=Count(
+                "organisation", filter=Q(organisation__valid_until__lt=hidden_before), distinct=True
+            ),
+        )
+        .order_by("commune__departement_id")
+    )
+    attention = (
+        organisations.filter(valid_until__lte=soon)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "establishments",
+                queryset=head_offices.select_related("commune"),
+                to_attr="head_offices",
+            )
+        )
+        .order_by("valid_until", "name")
+    )
+    return {
+        "by_departement": list(by_departement),
+        "attention": attention[:100],
+        "attention_count": attention.count(),
+        "hidden_before": hidden_before,
+        "soon": soon,
+    }

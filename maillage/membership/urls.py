@@ -44,6 +44,13 @@ urlpatterns = [
         views.establishment_delete,
         name="establishment_delete",
     ),
+    path(
+        "organisations/<slug:slug>/confirmer/",
+        views.organisation_confirm,
+        name="organisation_confirm",
+    ),
+    path("fiche-a-jour/<str:token>/", views.confirm_from_link, name="confirm_from_link"),
+    path("animation/", views.dashboard, name="dashboard"),
     path("animation/revendications/", views.claim_queue, name="claim_queue"),
     path("animation/revendications/<int:pk>/", views.claim_decide, name="claim_decide"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from maillage.membership.forms import (
     OrganisationForm,
 )
 from maillage.membership.permissions import Action, can
-from maillage.membership.services import claims, members, organisations
+from maillage.membership.services import claims, freshness, members, organisations
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -251,10 +252,50 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("membership:organisation_members", slug=slug)
 
 
+def _require_animator(user) -> None:
+    if not can(user, Action.VIEW_DASHBOARD):
+        raise PermissionDenied(_("Cette page est réservée à l'animation des territoires."))
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_animator(request.user)
+    context = selectors.freshness_dashboard(request.user, timezone.localdate())
+    context["pending_claim_count"] = selectors.pending_claims_for(request.user).count()
+    return render(request, "membership/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def organisation_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(
+        request.user, slug, action=Action.CONFIRM_VALIDITY
+    )
+    freshness.confirm_validity(organisation=organisation, user=request.user)
+    messages.success(request, _("Merci : la fiche est confirmée à jour pour un an."))
+    return redirect(organisation.get_absolute_url())
+
+
+def confirm_from_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: a page with one button, so that mail scanners opening links confirm nothing."""
+    try:
+        organisation, _valid_until = freshness.read_confirmation_token(token)
+    except freshness.FreshnessLinkError as error:
+        return render(request, "membership/confirm_link.html", {"error": str(error)}, status=400)
+    if request.method == "POST":
+        user = request.user if request.user.is_authenticated else None
+        organisation, changed = freshness.confirm_validity_from_link(token=token, user=user)
+        return render(
+            request,
+            "membership/confirm_link.html",
+            {"organisation": organisation, "done": True, "changed": changed},
+        )
+    return render(request, "membership/confirm_link.html", {"organisation": organisation})
+
+
 @login_required
 def claim_queue(request: HttpRequest) -> HttpResponse:
-    if not selectors.is_animator(request.user):
-        raise PermissionDenied(_("Cette page est réservée à l'animation des territoires."))
+    _require_animator(request.user)
     return render(
         request,
         "membership/claim_queue.html",

@@ -1,5 +1,6 @@
 """Every cell of docs/permissions.md, tried through the real pages as the person of its column."""
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,6 +92,18 @@ def _edit_establishment(stage: Stage) -> bool:
     return organisation.establishments.count() == 2
 
 
+def _confirm_validity(stage: Stage) -> bool:
+    organisation = stage.organisation
+    Organisation.objects.filter(pk=organisation.pk).update(valid_until=datetime.date(2020, 1, 1))
+    stage.client.post(reverse("membership:organisation_confirm", args=[organisation.slug]))
+    organisation.refresh_from_db()
+    return organisation.valid_until > datetime.date(2020, 1, 1)
+
+
+def _view_dashboard(stage: Stage) -> bool:
+    return stage.client.get(reverse("membership:dashboard")).status_code == 200
+
+
 def _view_history(stage: Stage) -> bool:
     response = stage.client.get(
         reverse("membership:organisation_history", args=[stage.organisation.slug])
@@ -128,10 +141,12 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     Action.CLAIM_ORGANISATION: _claim_organisation,
     Action.EDIT_ORGANISATION: _edit_organisation,
     Action.EDIT_ESTABLISHMENT: _edit_establishment,
+    Action.CONFIRM_VALIDITY: _confirm_validity,
     Action.VIEW_HISTORY: _view_history,
     Action.MANAGE_MEMBERS: _manage_members,
     Action.DECIDE_CLAIM: _decide_claim,
     Action.GRANT_PLATFORM_ROLE: _grant_platform_role,
+    Action.VIEW_DASHBOARD: _view_dashboard,
 }
 CELLS = read_matrix()
 
