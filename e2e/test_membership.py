@@ -55,3 +55,45 @@ def test_a_person_signs_up_claims_their_organisation_and_updates_it(page, demo_d
     page.get_by_role("link", name="Historique").click()
     expect(page.get_by_role("cell", name="03 88 00 00 00")).to_be_visible()
     expect(page.get_by_text("direction@apoin.fr a rejoint l'organisation")).to_be_visible()
+
+
+def _sign_in(page, email: str) -> None:
+    page.goto("/compte/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+
+
+def test_a_suggestion_goes_from_proposal_to_acceptance(page, demo_directory):
+    from maillage.directory.models import Organisation
+    from maillage.membership.models import Membership
+    from maillage.membership.tests.factories import UserFactory
+
+    organisation = Organisation.objects.get(slug="apoin-67")
+    UserFactory(email="habitante@exemple.test", password=PASSWORD)
+    admin = UserFactory(email="direction@apoin.fr", password=PASSWORD)
+    Membership.objects.create(user=admin, organisation=organisation, role=Membership.Role.ADMIN)
+
+    _sign_in(page, "habitante@exemple.test")
+    page.goto(organisation.get_absolute_url())
+    page.get_by_role("link", name="Suggérer une correction").click()
+    page.get_by_label("Téléphone public").fill("03 88 11 22 33")
+    page.get_by_label("Pourquoi cette correction ?").fill("Numéro affiché sur leur porte.")
+    page.get_by_role("button", name="Envoyer la suggestion").click()
+    expect(page.get_by_text("Votre suggestion est transmise")).to_be_visible()
+    assert "03 88 11 22 33" in mail.outbox[-1].body
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    _sign_in(page, "direction@apoin.fr")
+    page.goto(organisation.get_absolute_url())
+    page.get_by_role("link", name=re.compile(r"Suggestions \(1\)")).click()
+    expect(page.get_by_text("Numéro affiché sur leur porte.")).to_be_visible()
+    expect(page.get_by_label("Téléphone public")).to_be_checked()
+    page.get_by_role("button", name="Enregistrer la réponse").click()
+    expect(page.get_by_text("La réponse est enregistrée")).to_be_visible()
+
+    page.goto(organisation.get_absolute_url())
+    expect(page.get_by_role("link", name="03 88 11 22 33")).to_be_visible()
+    assert mail.outbox[-1].to == ["habitante@exemple.test"]
+    assert "acceptée" in mail.outbox[-1].subject

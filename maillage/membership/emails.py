@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from maillage.directory.models import Organisation
-from maillage.membership.models import Claim, PlatformRole
+from maillage.membership.models import Claim, Membership, PlatformRole, Suggestion
 
 
 def absolute(path: str) -> str:
@@ -81,4 +81,41 @@ def send_freshness_reminder(
             "profile_url": absolute(organisation.get_absolute_url()),
         },
         recipients=recipients,
+    )
+
+
+def keepers_of(organisation: Organisation) -> list[str]:
+    """Its administrators; the territory's animators when nobody administers it."""
+    admins = sorted(
+        Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return admins or animators_of(organisation)
+
+
+def send_suggestion_received(suggestion: Suggestion) -> None:
+    organisation = suggestion.organisation
+    _send(
+        template="suggestion_received",
+        context={
+            "suggestion": suggestion,
+            "url": absolute(
+                reverse("membership:organisation_suggestions", args=[organisation.slug])
+            ),
+        },
+        recipients=keepers_of(organisation),
+    )
+
+
+def send_suggestion_decided(suggestion: Suggestion) -> None:
+    if suggestion.author is None or not suggestion.author.email:
+        return
+    _send(
+        template="suggestion_decided",
+        context={
+            "suggestion": suggestion,
+            "profile_url": absolute(suggestion.organisation.get_absolute_url()),
+        },
+        recipients=[suggestion.author.email],
     )

@@ -240,3 +240,21 @@ class ClaimDecisionForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)
+
+
+class SuggestionForm(OrganisationForm):
+    """The profile's facts as they are now; what the person changes becomes the suggestion."""
+
+    message = forms.CharField(
+        label=_("Pourquoi cette correction ?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facultatif : votre source aide l'organisation à décider."),
+    )
+
+    class Meta(OrganisationForm.Meta):
+        fields = ["name", "brand", "description", "siren", "rna", "website", "email", "phone"]
+
+    def proposed(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

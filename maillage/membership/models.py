@@ -234,3 +234,50 @@ class FreshnessReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · J-{self.days_before} ({self.valid_until})"
+
+
+class Suggestion(TimeStampedModel):
+    """A correction of a profile proposed by anyone signed in; its keepers accept it field by field."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        PARTIAL = "partial", _("Acceptée en partie")
+        REJECTED = "rejected", _("Refusée")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("proposée par"),
+    )
+    # [{"field": "phone", "label": "téléphone public", "old": "…", "new": "…"}, …]
+    changes = models.JSONField(_("modifications proposées"), default=list)
+    message = models.TextField(_("explication"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    accepted_fields = models.JSONField(_("champs acceptés"), default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    reason = models.TextField(_("réponse"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suggestion de correction")
+        verbose_name_plural = _("suggestions de correction")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_status_display()}"

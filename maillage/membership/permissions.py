@@ -1,12 +1,17 @@
 """Every write action and who may do it; docs/permissions.md is the same table, and a test checks both."""
 
+import datetime
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
+from django.utils import timezone
 
 from maillage.directory.models import Organisation
-from maillage.membership.models import Membership, PlatformRole
+from maillage.membership.models import Membership, PlatformRole, Suggestion
+
+# An animator answers a suggestion in place of the organisation after this many days.
+SUGGESTION_ANSWER_DAYS = 15
 
 
 class Action(StrEnum):
@@ -16,6 +21,8 @@ class Action(StrEnum):
     EDIT_ESTABLISHMENT = "edit_establishment"
     CONFIRM_VALIDITY = "confirm_validity"
     VIEW_HISTORY = "view_history"
+    SUGGEST_CORRECTION = "suggest_correction"
+    DECIDE_SUGGESTION = "decide_suggestion"
     MANAGE_MEMBERS = "manage_members"
     DECIDE_CLAIM = "decide_claim"
     GRANT_PLATFORM_ROLE = "grant_platform_role"
@@ -69,7 +76,7 @@ def can(
         return True
     if action == Action.GRANT_PLATFORM_ROLE:
         return False
-    if action == Action.CREATE_ORGANISATION:
+    if action in (Action.CREATE_ORGANISATION, Action.SUGGEST_CORRECTION):
         return True
     if action == Action.VIEW_DASHBOARD:
         return animator_scope(user) is not None
@@ -79,8 +86,25 @@ def can(
         return membership is None
     if action in _ORGANISATION_KEEPERS:
         return membership is not None or animates(user, organisation)
-    if action == Action.MANAGE_MEMBERS:
+    if action in (Action.MANAGE_MEMBERS, Action.DECIDE_SUGGESTION):
         return (membership is not None and membership.is_admin) or animates(user, organisation)
     if action == Action.DECIDE_CLAIM:
         return animates(user, organisation)
     raise ValueError(f"Unknown action {action}")
+
+
+def can_decide_suggestion(user: User | AnonymousUser, suggestion: Suggestion) -> bool:
+    """Administrators at once; animators once the organisation has let it wait, or has no admin."""
+    organisation = suggestion.organisation
+    if not can(user, Action.DECIDE_SUGGESTION, organisation):
+        return False
+    membership = membership_of(user, organisation)
+    if is_platform_admin(user) or (membership is not None and membership.is_admin):
+        return True
+    waited = timezone.now() - suggestion.created_at >= datetime.timedelta(
+        days=SUGGESTION_ANSWER_DAYS
+    )
+    has_admin = Membership.objects.filter(
+        organisation=organisation, role=Membership.Role.ADMIN
+    ).exists()
+    return waited or not has_admin

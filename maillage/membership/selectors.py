@@ -10,8 +10,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment, Organisation
-from maillage.membership.models import ChangeRecord, Claim, Membership, PlatformRole
-from maillage.membership.permissions import Action, animator_scope, can, is_platform_admin
+from maillage.membership.models import ChangeRecord, Claim, Membership, PlatformRole, Suggestion
+from maillage.membership.permissions import (
+    Action,
+    animator_scope,
+    can,
+    can_decide_suggestion,
+    is_platform_admin,
+)
 
 _REFUSALS = {
     Action.CLAIM_ORGANISATION: _("Vous êtes déjà membre de cette organisation."),
@@ -65,6 +71,42 @@ def get_claim_for_user(user: User | AnonymousUser, pk: int) -> Claim:
     if not can(user, Action.DECIDE_CLAIM, claim.organisation):
         raise _refuse(Action.DECIDE_CLAIM)
     return claim
+
+
+def get_suggestion_for_user(user: User | AnonymousUser, slug: str, pk: int) -> Suggestion:
+    organisation = get_organisation_for_user(user, slug, action=Action.DECIDE_SUGGESTION)
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("organisation", "author"),
+        pk=pk,
+        organisation=organisation,
+    )
+    if not can_decide_suggestion(user, suggestion):
+        raise PermissionDenied(
+            str(
+                _(
+                    "L'organisation a 15 jours pour répondre à une suggestion avant que l'animation "
+                    "du territoire ne le fasse à sa place."
+                )
+            )
+        )
+    return suggestion
+
+
+def pending_suggestions_of(organisation: Organisation) -> QuerySet[Suggestion]:
+    return (
+        Suggestion.objects.filter(organisation=organisation, status=Suggestion.Status.PENDING)
+        .select_related("author", "organisation")
+        .order_by("created_at")
+    )
+
+
+def decided_suggestions_of(organisation: Organisation) -> QuerySet[Suggestion]:
+    return (
+        Suggestion.objects.filter(organisation=organisation)
+        .exclude(status=Suggestion.Status.PENDING)
+        .select_related("author", "decided_by")
+        .order_by("-decided_at")
+    )
 
 
 def organisations_animated_by(user: User | AnonymousUser) -> QuerySet[Organisation]:

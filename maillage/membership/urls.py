@@ -20,6 +20,21 @@ urlpatterns = [
         name="organisation_history",
     ),
     path(
+        "organisations/<slug:slug>/suggerer/",
+        views.organisation_suggest,
+        name="organisation_suggest",
+    ),
+    path(
+        "organisations/<slug:slug>/suggestions/",
+        views.organisation_suggestions,
+        name="organisation_suggestions",
+    ),
+    path(
+        "organisations/<slug:slug>/suggestions/<int:pk>/",
+        views.suggestion_decide,
+        name="suggestion_decide",
+    ),
+    path(
         "organisations/<slug:slug>/membres/",
         views.organisation_members,
         name="organisation_members",

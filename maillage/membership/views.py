@@ -18,9 +18,10 @@ from maillage.membership.forms import (
     MemberRoleForm,
     OrganisationCreateForm,
     OrganisationForm,
+    SuggestionForm,
 )
-from maillage.membership.permissions import Action, can
-from maillage.membership.services import claims, freshness, members, organisations
+from maillage.membership.permissions import Action, can, can_decide_suggestion
+from maillage.membership.services import claims, freshness, members, organisations, suggestions
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -323,3 +324,75 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("La décision est enregistrée et la personne prévenue."))
     return redirect("membership:claim_queue")
+
+
+@login_required
+def organisation_suggest(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(
+        request.user, slug, action=Action.SUGGEST_CORRECTION
+    )
+    form = SuggestionForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestions.suggest_correction(
+                organisation=organisation,
+                author=request.user,
+                proposed=form.proposed(),
+                message=form.cleaned_data["message"],
+            )
+        except suggestions.SuggestionError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Merci ! Votre suggestion est transmise à l'organisation ; vous recevrez sa réponse par e-mail."
+                ),
+            )
+            return redirect(organisation.get_absolute_url())
+    organisation.refresh_from_db()
+    return render(
+        request,
+        "membership/organisation_suggest.html",
+        {"organisation": organisation, "form": form},
+    )
+
+
+@login_required
+def organisation_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(
+        request.user, slug, action=Action.DECIDE_SUGGESTION
+    )
+    pending = [
+        (suggestion, can_decide_suggestion(request.user, suggestion))
+        for suggestion in selectors.pending_suggestions_of(organisation)
+    ]
+    return render(
+        request,
+        "membership/organisation_suggestions.html",
+        {
+            "organisation": organisation,
+            "pending": pending,
+            "decided": selectors.decided_suggestions_of(organisation)[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def suggestion_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    suggestion = selectors.get_suggestion_for_user(request.user, slug, pk)
+    try:
+        suggestions.decide_suggestion(
+            suggestion=suggestion,
+            decided_by=request.user,
+            accepted_fields=request.POST.getlist("accept"),
+            reason=request.POST.get("reason", ""),
+        )
+    except suggestions.SuggestionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("La réponse est enregistrée et la personne prévenue."))
+    return redirect("membership:organisation_suggestions", slug=slug)

@@ -3,6 +3,7 @@
 from django import template
 
 from maillage.directory.models import Organisation
+from maillage.membership.models import Suggestion
 from maillage.membership.permissions import Action, can
 
 register = template.Library()
@@ -11,6 +12,7 @@ register = template.Library()
 @register.inclusion_tag("membership/_organisation_actions.html", takes_context=True)
 def organisation_actions(context, organisation: Organisation) -> dict:
     user = context["request"].user
+    decide = can(user, Action.DECIDE_SUGGESTION, organisation)
     return {
         "organisation": organisation,
         "user": user,
@@ -18,4 +20,11 @@ def organisation_actions(context, organisation: Organisation) -> dict:
         "can_claim": can(user, Action.CLAIM_ORGANISATION, organisation),
         "can_view_history": can(user, Action.VIEW_HISTORY, organisation),
         "can_manage_members": can(user, Action.MANAGE_MEMBERS, organisation),
+        "can_suggest": can(user, Action.SUGGEST_CORRECTION, organisation),
+        "can_decide_suggestions": decide,
+        "pending_suggestions": organisation.suggestions.filter(
+            status=Suggestion.Status.PENDING
+        ).count()
+        if decide
+        else 0,
     }

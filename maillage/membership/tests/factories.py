@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 
 from maillage.directory.tests.factories import OrganisationFactory
-from maillage.membership.models import Claim, Membership, PlatformRole
+from maillage.membership.models import Claim, Membership, PlatformRole, Suggestion
 
 PASSWORD = "mot-de-passe-solide-42"
 
@@ -55,3 +55,24 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     message = "Je suis la directrice de la structure."
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    """A new phone number proposed for an organisation."""
+
+    class Meta:
+        model = Suggestion
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    author = factory.SubFactory(UserFactory)
+    changes = factory.LazyAttribute(
+        lambda o: [
+            {
+                "field": "phone",
+                "label": "téléphone public",
+                "old": o.organisation.phone,
+                "new": "05 49 00 11 22",
+            }
+        ]
+    )
+    message = "Le numéro a changé en septembre."

@@ -10,12 +10,18 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.directory.models import Organisation
 from maillage.directory.tests.factories import make_siret
-from maillage.membership.models import Claim, Membership, PlatformRole
+from maillage.membership.models import Claim, Membership, PlatformRole, Suggestion
 from maillage.membership.permissions import Action
-from maillage.membership.tests.factories import ClaimFactory, MembershipFactory, UserFactory
+from maillage.membership.tests.factories import (
+    ClaimFactory,
+    MembershipFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +106,30 @@ def _confirm_validity(stage: Stage) -> bool:
     return organisation.valid_until > datetime.date(2020, 1, 1)
 
 
+def _suggest_correction(stage: Stage) -> bool:
+    organisation = stage.organisation
+    stage.client.post(
+        reverse("membership:organisation_suggest", args=[organisation.slug]),
+        {"name": organisation.name, "siren": organisation.siren, "phone": "05 49 00 11 22"},
+    )
+    return Suggestion.objects.filter(organisation=organisation).exists()
+
+
+def _decide_suggestion(stage: Stage) -> bool:
+    """A suggestion that has waited 16 days, while the organisation has an administrator."""
+    MembershipFactory(organisation=stage.organisation, role=Membership.Role.ADMIN)
+    suggestion = SuggestionFactory(organisation=stage.organisation)
+    Suggestion.objects.filter(pk=suggestion.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=16)
+    )
+    stage.client.post(
+        reverse("membership:suggestion_decide", args=[stage.organisation.slug, suggestion.pk]),
+        {"accept": ["phone"]},
+    )
+    suggestion.refresh_from_db()
+    return suggestion.status == Suggestion.Status.ACCEPTED
+
+
 def _view_dashboard(stage: Stage) -> bool:
     return stage.client.get(reverse("membership:dashboard")).status_code == 200
 
@@ -143,6 +173,8 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     Action.EDIT_ESTABLISHMENT: _edit_establishment,
     Action.CONFIRM_VALIDITY: _confirm_validity,
     Action.VIEW_HISTORY: _view_history,
+    Action.SUGGEST_CORRECTION: _suggest_correction,
+    Action.DECIDE_SUGGESTION: _decide_suggestion,
     Action.MANAGE_MEMBERS: _manage_members,
     Action.DECIDE_CLAIM: _decide_claim,
     Action.GRANT_PLATFORM_ROLE: _grant_platform_role,
