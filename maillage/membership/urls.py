@@ -7,6 +7,8 @@ app_name = "membership"
 urlpatterns = [
     path("compte/", views.account, name="account"),
     path("compte/organisations/nouvelle/", views.organisation_create, name="organisation_create"),
+    path("compte/mes-donnees.json", views.personal_data_export, name="personal_data_export"),
+    path("compte/supprimer/", views.account_delete, name="account_delete"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path(

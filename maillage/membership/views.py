@@ -1,9 +1,10 @@
 """Pages of the member space: each fetches with an access check, calls one service, renders."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,14 @@ from maillage.membership.forms import (
     SuggestionForm,
 )
 from maillage.membership.permissions import Action, can, can_decide_suggestion
-from maillage.membership.services import claims, freshness, members, organisations, suggestions
+from maillage.membership.services import (
+    claims,
+    freshness,
+    members,
+    organisations,
+    personal_data,
+    suggestions,
+)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -59,6 +67,40 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "membership/privacy.html")
+
+
+@login_required
+def personal_data_export(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(
+        personal_data.export_personal_data(request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = 'attachment; filename="maillage-mes-donnees.json"'
+    return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            personal_data.delete_account(
+                user=request.user, password=request.POST.get("password", "")
+            )
+        except personal_data.AccountDeletionError as refusal:
+            error = str(refusal)
+        else:
+            logout(request)
+            messages.success(
+                request,
+                _(
+                    "Votre compte est supprimé. Vos contributions aux fiches restent, sans votre nom."
+                ),
+            )
+            return redirect("directory:home")
+    return render(
+        request, "membership/account_delete.html", {"error": error}, status=400 if error else 200
+    )
 
 
 @login_required
