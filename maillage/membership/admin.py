@@ -2,7 +2,36 @@
 
 from django.contrib import admin
 
-from maillage.membership.models import ChangeRecord, Claim, Membership, PlatformRole
+from maillage.membership.models import (
+    ChangeRecord,
+    Charter,
+    CharterCriterion,
+    CharterSignature,
+    Claim,
+    Membership,
+    PlatformRole,
+)
+
+
+class CharterCriterionInline(admin.TabularInline):
+    model = CharterCriterion
+    extra = 1
+
+
+@admin.register(Charter)
+class CharterAdmin(admin.ModelAdmin):
+    """A new version of the charter is a new row: signatures stay tied to the version signed."""
+
+    list_display = ["title", "version", "published_at"]
+    inlines = [CharterCriterionInline]
+
+
+@admin.register(CharterSignature)
+class CharterSignatureAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "charter", "signed_by", "signed_at"]
+    list_filter = ["charter"]
+    search_fields = ["organisation__name"]
+    raw_id_fields = ["organisation", "signed_by"]
 
 
 @admin.register(PlatformRole)

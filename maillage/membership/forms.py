@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.text import fold
 from maillage.directory.models import DailyNeed, Organisation, Sector
 from maillage.directory.selectors import sector_choices
-from maillage.membership.models import Membership
+from maillage.membership.models import Membership, SelfAssessment
 from maillage.territory.models import Commune
 
 
@@ -258,3 +258,43 @@ class SuggestionForm(OrganisationForm):
 
     def proposed(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CharterSignatureForm(forms.Form):
+    """One checkbox per admission criterion of the charter version shown."""
+
+    def __init__(self, *args, charter, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"] = forms.MultipleChoiceField(
+            label=_("Critères d'admission remplis par l'organisation"),
+            choices=[(c.pk, c.text) for c in charter.criteria.all()],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+
+    def checked(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["criteria"]]
+
+
+class SelfAssessmentForm(forms.Form):
+    """A level per criterion, and a comment."""
+
+    def __init__(self, *args, charter, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(charter.criteria.all())
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.text,
+                choices=SelfAssessment.Level.choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Commentaire (progrès, projets de l'année)"),
+            required=False,
+            max_length=3000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+    def levels(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}

@@ -21,6 +21,8 @@ class Action(StrEnum):
     EDIT_ESTABLISHMENT = "edit_establishment"
     CONFIRM_VALIDITY = "confirm_validity"
     VIEW_HISTORY = "view_history"
+    SIGN_CHARTER = "sign_charter"
+    ASSESS_CHARTER = "assess_charter"
     SUGGEST_CORRECTION = "suggest_correction"
     DECIDE_SUGGESTION = "decide_suggestion"
     MANAGE_MEMBERS = "manage_members"
@@ -86,6 +88,10 @@ def can(
         return membership is None
     if action in _ORGANISATION_KEEPERS:
         return membership is not None or animates(user, organisation)
+    if action == Action.SIGN_CHARTER:
+        return membership is not None and membership.is_admin
+    if action == Action.ASSESS_CHARTER:
+        return membership is not None
     if action in (Action.MANAGE_MEMBERS, Action.DECIDE_SUGGESTION):
         return (membership is not None and membership.is_admin) or animates(user, organisation)
     if action == Action.DECIDE_CLAIM:

@@ -10,6 +10,18 @@ urlpatterns = [
     path("compte/mes-donnees.json", views.personal_data_export, name="personal_data_export"),
     path("compte/supprimer/", views.account_delete, name="account_delete"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("charte/", views.charter_page, name="charter"),
+    path(
+        "organisations/<slug:slug>/charte/",
+        views.organisation_charter,
+        name="organisation_charter",
+    ),
+    path("organisations/<slug:slug>/charte/signer/", views.charter_sign, name="charter_sign"),
+    path(
+        "organisations/<slug:slug>/charte/auto-evaluation/",
+        views.charter_assess,
+        name="charter_assess",
+    ),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path(
         "organisations/<slug:slug>/revendiquer/",

@@ -5,6 +5,7 @@ from django import template
 from maillage.directory.models import Organisation
 from maillage.membership.models import Suggestion
 from maillage.membership.permissions import Action, can
+from maillage.membership.services.charter import current_signature
 
 register = template.Library()
 
@@ -21,6 +22,7 @@ def organisation_actions(context, organisation: Organisation) -> dict:
         "can_view_history": can(user, Action.VIEW_HISTORY, organisation),
         "can_manage_members": can(user, Action.MANAGE_MEMBERS, organisation),
         "can_suggest": can(user, Action.SUGGEST_CORRECTION, organisation),
+        "charter_signature": current_signature(organisation),
         "can_decide_suggestions": decide,
         "pending_suggestions": organisation.suggestions.filter(
             status=Suggestion.Status.PENDING

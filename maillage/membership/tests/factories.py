@@ -1,11 +1,21 @@
 """Factories for people and their roles; users have a verified e-mail, as allauth requires to sign in."""
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from maillage.directory.tests.factories import OrganisationFactory
-from maillage.membership.models import Claim, Membership, PlatformRole, Suggestion
+from maillage.membership.models import (
+    Charter,
+    CharterCriterion,
+    Claim,
+    Membership,
+    PlatformRole,
+    Suggestion,
+)
 
 PASSWORD = "mot-de-passe-solide-42"
 
@@ -76,3 +86,17 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
         ]
     )
     message = "Le numéro a changé en septembre."
+
+
+def published_charter(version: int = 1, criteria: int = 3) -> Charter:
+    charter = Charter.objects.create(
+        version=version,
+        title="Charte de l'ESS du Grand Poitiers",
+        text="Nous coopérons plutôt que nous concurrencer.",
+        published_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    for position in range(criteria):
+        CharterCriterion.objects.create(
+            charter=charter, position=position, text=f"Critère numéro {position + 1}"
+        )
+    return charter

@@ -14,13 +14,21 @@ from django.utils import timezone
 
 from maillage.directory.models import Organisation
 from maillage.directory.tests.factories import make_siret
-from maillage.membership.models import Claim, Membership, PlatformRole, Suggestion
+from maillage.membership.models import (
+    CharterSignature,
+    Claim,
+    Membership,
+    PlatformRole,
+    SelfAssessment,
+    Suggestion,
+)
 from maillage.membership.permissions import Action
 from maillage.membership.tests.factories import (
     ClaimFactory,
     MembershipFactory,
     SuggestionFactory,
     UserFactory,
+    published_charter,
 )
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +138,24 @@ def _decide_suggestion(stage: Stage) -> bool:
     return suggestion.status == Suggestion.Status.ACCEPTED
 
 
+def _sign_charter(stage: Stage) -> bool:
+    charter = published_charter()
+    stage.client.post(
+        reverse("membership:charter_sign", args=[stage.organisation.slug]),
+        {"criteria": [c.pk for c in charter.criteria.all()]},
+    )
+    return CharterSignature.objects.filter(organisation=stage.organisation).exists()
+
+
+def _assess_charter(stage: Stage) -> bool:
+    charter = published_charter()
+    stage.client.post(
+        reverse("membership:charter_assess", args=[stage.organisation.slug]),
+        {f"criterion_{c.pk}": "2" for c in charter.criteria.all()},
+    )
+    return SelfAssessment.objects.filter(organisation=stage.organisation).exists()
+
+
 def _view_dashboard(stage: Stage) -> bool:
     return stage.client.get(reverse("membership:dashboard")).status_code == 200
 
@@ -173,6 +199,8 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     Action.EDIT_ESTABLISHMENT: _edit_establishment,
     Action.CONFIRM_VALIDITY: _confirm_validity,
     Action.VIEW_HISTORY: _view_history,
+    Action.SIGN_CHARTER: _sign_charter,
+    Action.ASSESS_CHARTER: _assess_charter,
     Action.SUGGEST_CORRECTION: _suggest_correction,
     Action.DECIDE_SUGGESTION: _decide_suggestion,
     Action.MANAGE_MEMBERS: _manage_members,
