@@ -11,11 +11,28 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "un-secret-solide-2026"
 
 
+def _sign_in(page, email: str) -> None:
+    page.goto("/compte/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+
+
 def _verification_link() -> str:
     return re.search(r"http://\S+/compte/confirm-email/\S+", mail.outbox[-1].body).group(0)
 
 
-def test_a_person_signs_up_claims_their_organisation_and_updates_it(page, demo_directory):
+def test_a_person_signs_up_claims_their_organisation_updates_it_and_gets_it_validated(
+    page, demo_directory
+):
+    from maillage.membership.tests.factories import CollegeFactory, UserFactory
+
+    peers = [UserFactory(email=f"pair{n}@exemple.test", password=PASSWORD) for n in (1, 2)]
+    user = UserFactory(email="usager@exemple.test", password=PASSWORD)
+    CollegeFactory(name="Pairs", quorum=2, reviewers=peers)
+    CollegeFactory(name="Usagers et usagères", quorum=1, reviewers=[user])
+
     page.goto("/")
     page.get_by_role("link", name="Créer un compte").click()
     page.get_by_label("Courriel").fill("direction@apoin.fr")
@@ -56,13 +73,30 @@ def test_a_person_signs_up_claims_their_organisation_and_updates_it(page, demo_d
     expect(page.get_by_role("cell", name="03 88 00 00 00")).to_be_visible()
     expect(page.get_by_text("direction@apoin.fr a rejoint l'organisation")).to_be_visible()
 
+    page.get_by_role("link", name="APOIN").click()
+    page.get_by_role("link", name="Validation").click()
+    page.get_by_label("Présentez la candidature").fill("Entreprise adaptée de 40 salariés.")
+    page.get_by_role("button", name="Déposer la candidature").click()
+    expect(page.get_by_text("La candidature est déposée")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
 
-def _sign_in(page, email: str) -> None:
-    page.goto("/compte/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    for email, choice, college in (
+        ("pair1@exemple.test", "Pour", "Pairs"),
+        ("pair2@exemple.test", "Abstention", "Pairs"),
+        ("usager@exemple.test", "Pour", "Usagers et usagères"),
+    ):
+        _sign_in(page, email)
+        page.get_by_role("link", name="Candidatures à examiner").click()
+        page.get_by_role("link", name="APOIN").click()
+        expect(page.get_by_label("Au titre du collège")).to_have_value(re.compile(r"\d+"))
+        page.get_by_label(choice, exact=True).check()
+        page.get_by_label("Commentaire").fill(f"Avis de {college}.")
+        page.get_by_role("button", name="Voter").click()
+        expect(page.get_by_text("Votre vote est enregistré.")).to_be_visible()
+        page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto("/organisations/apoin-67/")
+    expect(page.get_by_text(re.compile(r"Validée par 2 collèges le"))).to_be_visible()
 
 
 def test_a_suggestion_goes_from_proposal_to_acceptance(page, demo_directory):

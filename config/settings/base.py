@@ -118,6 +118,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@ma
 
 # Freshness (A6): how long a profile stays valid, and how long an expired one stays public.
 PROFILE_GRACE_DAYS = env_int("PROFILE_GRACE_DAYS", 90)
+# Participatory validation (C2): days the colleges have to vote, and the share of "pour" among
+# the votes for and against that an application needs (abstentions do not count).
+VALIDATION_REVIEW_DAYS = env_int("VALIDATION_REVIEW_DAYS", 30)
+VALIDATION_APPROVAL_PERCENT = env_int("VALIDATION_APPROVAL_PERCENT", 50)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

@@ -3,11 +3,13 @@
 from django.contrib import admin
 
 from maillage.membership.models import (
+    Application,
     ChangeRecord,
     Charter,
     CharterCriterion,
     CharterSignature,
     Claim,
+    College,
     Membership,
     PlatformRole,
 )
@@ -75,3 +77,20 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(College)
+class CollegeAdmin(admin.ModelAdmin):
+    list_display = ["name", "quorum", "is_required", "position"]
+    filter_horizontal = ["reviewers"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read here; applications move through the member space, where the rules are applied."""
+
+    list_display = ["organisation", "status", "round", "submitted_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["organisation__name"]
+    raw_id_fields = ["organisation", "submitted_by"]
+    readonly_fields = ["status", "round", "decided_at", "explanation", "college_count"]

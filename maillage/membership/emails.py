@@ -8,7 +8,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from maillage.directory.models import Organisation
-from maillage.membership.models import Claim, Membership, PlatformRole, Suggestion
+from maillage.membership.models import (
+    Application,
+    Claim,
+    College,
+    Membership,
+    PlatformRole,
+    Suggestion,
+)
+from maillage.membership.permissions import has_conflict_of_interest
 
 
 def absolute(path: str) -> str:
@@ -118,4 +126,42 @@ def send_suggestion_decided(suggestion: Suggestion) -> None:
             "profile_url": absolute(suggestion.organisation.get_absolute_url()),
         },
         recipients=[suggestion.author.email],
+    )
+
+
+def send_application_submitted(application: Application) -> None:
+    """To the members of the colleges, except those who may not review this applicant."""
+    reviewers = {
+        user
+        for college in College.objects.prefetch_related("reviewers")
+        for user in college.reviewers.all()
+        if user.email and user.is_active
+    }
+    recipients = sorted(
+        user.email
+        for user in reviewers
+        if not has_conflict_of_interest(user, application.organisation)
+    )
+    _send(
+        template="application_submitted",
+        context={
+            "application": application,
+            "url": absolute(
+                reverse("membership:organisation_validation", args=[application.organisation.slug])
+            ),
+        },
+        recipients=recipients,
+    )
+
+
+def send_application_decided(application: Application) -> None:
+    _send(
+        template="application_decided",
+        context={
+            "application": application,
+            "url": absolute(
+                reverse("membership:organisation_validation", args=[application.organisation.slug])
+            ),
+        },
+        recipients=keepers_of(application.organisation),
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.text import fold
 from maillage.directory.models import DailyNeed, Organisation, Sector
 from maillage.directory.selectors import sector_choices
-from maillage.membership.models import Membership, SelfAssessment
+from maillage.membership.models import Membership, SelfAssessment, Vote
 from maillage.territory.models import Commune
 
 
@@ -298,3 +298,34 @@ class SelfAssessmentForm(forms.Form):
 
     def levels(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class ApplicationForm(forms.Form):
+    motivation = forms.CharField(
+        label=_("Présentez la candidature"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Activité, engagements sociaux et environnementaux, liens avec les acteurs du "
+            "territoire : ce que les collèges doivent savoir pour se prononcer."
+        ),
+    )
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("Votre vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Commentaire (obligatoire pour un vote contre)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, colleges, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["college"] = forms.ModelChoiceField(
+            label=_("Au titre du collège"), queryset=colleges, empty_label=None
+        )
+        self.order_fields(["college", "choice", "comment"])

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillage.directory.models import Organisation
-from maillage.membership.models import Membership, PlatformRole, Suggestion
+from maillage.membership.models import College, Membership, PlatformRole, Suggestion
 
 # An animator answers a suggestion in place of the organisation after this many days.
 SUGGESTION_ANSWER_DAYS = 15
@@ -23,6 +23,10 @@ class Action(StrEnum):
     VIEW_HISTORY = "view_history"
     SIGN_CHARTER = "sign_charter"
     ASSESS_CHARTER = "assess_charter"
+    SUBMIT_APPLICATION = "submit_application"
+    VOTE_APPLICATION = "vote_application"
+    REQUEST_CHANGES = "request_changes"
+    CONFIGURE_COLLEGES = "configure_colleges"
     SUGGEST_CORRECTION = "suggest_correction"
     DECIDE_SUGGESTION = "decide_suggestion"
     MANAGE_MEMBERS = "manage_members"
@@ -68,6 +72,20 @@ def membership_of(user: User | AnonymousUser, organisation: Organisation) -> Mem
     return Membership.objects.filter(user=user, organisation=organisation).first()
 
 
+def has_conflict_of_interest(user: User, organisation: Organisation) -> bool:
+    """A member of the applicant, or of another profile of the same legal entity (same SIREN)."""
+    linked = Q(organisation=organisation)
+    if organisation.siren:
+        linked |= Q(organisation__siren=organisation.siren)
+    return Membership.objects.filter(linked, user=user).exists()
+
+
+def colleges_of(user: User | AnonymousUser) -> list[College]:
+    if not user.is_authenticated:
+        return []
+    return list(College.objects.filter(reviewers=user))
+
+
 def can(
     user: User | AnonymousUser, action: Action, organisation: Organisation | None = None
 ) -> bool:
@@ -76,7 +94,7 @@ def can(
         return False
     if is_platform_admin(user):
         return True
-    if action == Action.GRANT_PLATFORM_ROLE:
+    if action in (Action.GRANT_PLATFORM_ROLE, Action.CONFIGURE_COLLEGES):
         return False
     if action in (Action.CREATE_ORGANISATION, Action.SUGGEST_CORRECTION):
         return True
@@ -88,7 +106,11 @@ def can(
         return membership is None
     if action in _ORGANISATION_KEEPERS:
         return membership is not None or animates(user, organisation)
-    if action == Action.SIGN_CHARTER:
+    if action == Action.VOTE_APPLICATION:
+        return bool(colleges_of(user)) and not has_conflict_of_interest(user, organisation)
+    if action == Action.REQUEST_CHANGES:
+        return animates(user, organisation)
+    if action in (Action.SIGN_CHARTER, Action.SUBMIT_APPLICATION):
         return membership is not None and membership.is_admin
     if action == Action.ASSESS_CHARTER:
         return membership is not None

@@ -79,6 +79,27 @@ urlpatterns = [
         name="organisation_confirm",
     ),
     path("fiche-a-jour/<str:token>/", views.confirm_from_link, name="confirm_from_link"),
+    path(
+        "organisations/<slug:slug>/validation/",
+        views.organisation_validation,
+        name="organisation_validation",
+    ),
+    path(
+        "organisations/<slug:slug>/validation/deposer/",
+        views.application_submit,
+        name="application_submit",
+    ),
+    path(
+        "organisations/<slug:slug>/validation/<int:pk>/voter/",
+        views.application_vote,
+        name="application_vote",
+    ),
+    path(
+        "organisations/<slug:slug>/validation/<int:pk>/complements/",
+        views.application_request_changes,
+        name="application_request_changes",
+    ),
+    path("validation/", views.review_queue, name="review_queue"),
     path("animation/", views.dashboard, name="dashboard"),
     path("animation/revendications/", views.claim_queue, name="claim_queue"),
     path("animation/revendications/<int:pk>/", views.claim_decide, name="claim_decide"),

@@ -6,6 +6,7 @@ from maillage.directory.models import Organisation
 from maillage.membership.models import Suggestion
 from maillage.membership.permissions import Action, can
 from maillage.membership.services.charter import current_signature
+from maillage.membership.services.validation import latest_validation
 
 register = template.Library()
 
@@ -23,6 +24,8 @@ def organisation_actions(context, organisation: Organisation) -> dict:
         "can_manage_members": can(user, Action.MANAGE_MEMBERS, organisation),
         "can_suggest": can(user, Action.SUGGEST_CORRECTION, organisation),
         "charter_signature": current_signature(organisation),
+        "validation": latest_validation(organisation),
+        "can_vote": can(user, Action.VOTE_APPLICATION, organisation),
         "can_decide_suggestions": decide,
         "pending_suggestions": organisation.suggestions.filter(
             status=Suggestion.Status.PENDING

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from maillage.directory.tests.factories import OrganisationFactory
 from maillage.membership.models import (
+    Application,
     Charter,
     CharterCriterion,
     Claim,
+    College,
     Membership,
     PlatformRole,
     Suggestion,
@@ -100,3 +102,31 @@ def published_charter(version: int = 1, criteria: int = 3) -> Charter:
             charter=charter, position=position, text=f"Critère numéro {position + 1}"
         )
     return charter
+
+
+class CollegeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = College
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Collège {n}")
+    quorum = 2
+    is_required = True
+
+    @factory.post_generation
+    def reviewers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.reviewers.set(extracted)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application, open to votes."""
+
+    class Meta:
+        model = Application
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = Application.Status.SUBMITTED
+    motivation = "Recyclerie associative, 12 salariés en insertion."
+    submitted_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

@@ -15,16 +15,21 @@ from django.utils import timezone
 from maillage.directory.models import Organisation
 from maillage.directory.tests.factories import make_siret
 from maillage.membership.models import (
+    Application,
     CharterSignature,
     Claim,
+    College,
     Membership,
     PlatformRole,
     SelfAssessment,
     Suggestion,
+    Vote,
 )
 from maillage.membership.permissions import Action
 from maillage.membership.tests.factories import (
+    ApplicationFactory,
     ClaimFactory,
+    CollegeFactory,
     MembershipFactory,
     SuggestionFactory,
     UserFactory,
@@ -156,6 +161,48 @@ def _assess_charter(stage: Stage) -> bool:
     return SelfAssessment.objects.filter(organisation=stage.organisation).exists()
 
 
+def _submit_application(stage: Stage) -> bool:
+    CollegeFactory()
+    stage.client.post(
+        reverse("membership:application_submit", args=[stage.organisation.slug]),
+        {"motivation": "Nous demandons à rejoindre le réseau."},
+    )
+    return Application.objects.filter(organisation=stage.organisation).exists()
+
+
+def _vote_application(stage: Stage) -> bool:
+    college = CollegeFactory(quorum=5)
+    if stage.actor is not None:
+        college.reviewers.add(stage.actor)
+    application = ApplicationFactory(organisation=stage.organisation)
+    stage.client.post(
+        reverse("membership:application_vote", args=[stage.organisation.slug, application.pk]),
+        {"college": college.pk, "choice": "approve"},
+    )
+    return Vote.objects.filter(application=application).exists()
+
+
+def _request_changes(stage: Stage) -> bool:
+    application = ApplicationFactory(organisation=stage.organisation)
+    stage.client.post(
+        reverse(
+            "membership:application_request_changes",
+            args=[stage.organisation.slug, application.pk],
+        ),
+        {"message": "Précisez vos engagements environnementaux."},
+    )
+    application.refresh_from_db()
+    return application.status == Application.Status.CHANGES_REQUESTED
+
+
+def _configure_colleges(stage: Stage) -> bool:
+    stage.client.post(
+        reverse("admin:membership_college_add"),
+        {"name": "Collège des usagers", "quorum": 2, "is_required": "on", "position": 0},
+    )
+    return College.objects.filter(name="Collège des usagers").exists()
+
+
 def _view_dashboard(stage: Stage) -> bool:
     return stage.client.get(reverse("membership:dashboard")).status_code == 200
 
@@ -201,6 +248,10 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     Action.VIEW_HISTORY: _view_history,
     Action.SIGN_CHARTER: _sign_charter,
     Action.ASSESS_CHARTER: _assess_charter,
+    Action.SUBMIT_APPLICATION: _submit_application,
+    Action.VOTE_APPLICATION: _vote_application,
+    Action.REQUEST_CHANGES: _request_changes,
+    Action.CONFIGURE_COLLEGES: _configure_colleges,
     Action.SUGGEST_CORRECTION: _suggest_correction,
     Action.DECIDE_SUGGESTION: _decide_suggestion,
     Action.MANAGE_MEMBERS: _manage_members,
