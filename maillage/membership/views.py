@@ -466,6 +466,19 @@ def charter_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _this_years_answers(organisation, current) -> dict:
+    """This year's assessment, if any, as the form's initial values (to adjust, not retype)."""
+    assessment = organisation.self_assessments.filter(year=timezone.localdate().year).first()
+    if assessment is None:
+        return {}
+    levels = {answer["criterion"]: answer["level"] for answer in assessment.answers}
+    initial = {
+        f"criterion_{c.pk}": levels[c.text] for c in current.criteria.all() if c.text in levels
+    }
+    initial["comment"] = assessment.comment
+    return initial
+
+
 def _charter_context(request, organisation, current, *, sign_form=None, assess_form=None) -> dict:
     user = request.user
     can_sign = can(user, Action.SIGN_CHARTER, organisation)
@@ -482,7 +495,11 @@ def _charter_context(request, organisation, current, *, sign_form=None, assess_f
             else None
         ),
         "assess_form": assess_form
-        or (SelfAssessmentForm(charter=current) if current and can_assess else None),
+        or (
+            SelfAssessmentForm(charter=current, initial=_this_years_answers(organisation, current))
+            if current and can_assess
+            else None
+        ),
         "assessments": organisation.self_assessments.select_related("assessed_by"),
     }
 

@@ -111,7 +111,9 @@ def claim_organisation(*, user: User, organisation: Organisation, message: str =
 @transaction.atomic
 def decide_claim(*, claim: Claim, decided_by: User, accept: bool, reason: str = "") -> Claim:
     claim = (
-        Claim.objects.select_for_update().select_related("user", "organisation").get(pk=claim.pk)
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("user", "organisation")
+        .get(pk=claim.pk)
     )
     if claim.status != Claim.Status.PENDING:
         raise ClaimError(_("Cette demande a déjà été traitée."))

@@ -58,7 +58,8 @@ def decide_suggestion(
     *, suggestion: Suggestion, decided_by: User, accepted_fields: list[str], reason: str = ""
 ) -> Suggestion:
     suggestion = (
-        Suggestion.objects.select_for_update()
+        # Lock the suggestion only: PostgreSQL cannot lock the nullable side of the author join.
+        Suggestion.objects.select_for_update(of=("self",))
         .select_related("organisation", "author")
         .get(pk=suggestion.pk)
     )
