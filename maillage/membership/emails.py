@@ -165,3 +165,16 @@ def send_application_decided(application: Application) -> None:
         },
         recipients=keepers_of(application.organisation),
     )
+
+
+def send_review_reminder(*, application: Application, reviewer: User) -> None:
+    _send(
+        template="review_reminder",
+        context={
+            "application": application,
+            "url": absolute(
+                reverse("membership:organisation_validation", args=[application.organisation.slug])
+            ),
+        },
+        recipients=[reviewer.email],
+    )

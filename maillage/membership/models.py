@@ -505,3 +505,28 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.college} · {self.get_choice_display()}"
+
+
+class ReviewReminder(models.Model):
+    """A reviewer reminded of an application's deadline; unique, so that reruns send nothing twice."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="review_reminders"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    round = models.PositiveSmallIntegerField(_("tour d'examen"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rappel de vote")
+        verbose_name_plural = _("rappels de vote")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "round", "reviewer"], name="one_review_reminder_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.reviewer}"

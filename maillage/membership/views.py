@@ -248,6 +248,9 @@ def organisation_claim(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "automatic": claims.has_matching_verified_email(request.user, organisation),
+            "pending": organisation.claims.filter(
+                user=request.user, status=claims.Claim.Status.PENDING
+            ).first(),
         },
     )
 

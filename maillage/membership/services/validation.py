@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from maillage.directory.models import Organisation
 from maillage.membership import emails
-from maillage.membership.models import Application, ChangeRecord, College, Vote
+from maillage.membership.models import Application, ChangeRecord, College, ReviewReminder, Vote
 from maillage.membership.permissions import has_conflict_of_interest
 from maillage.membership.services.history import record_change
 
@@ -247,3 +247,45 @@ def latest_validation(organisation: Organisation) -> Application | None:
         .order_by("-decided_at")
         .first()
     )
+
+
+REVIEW_REMINDER_DAYS = 7
+
+
+def send_review_reminders(*, today: datetime.date | None = None) -> list[ReviewReminder]:
+    """A week before the deadline, remind the reviewers of colleges short of their quorum."""
+    today = today or timezone.localdate()
+    sent = []
+    applications = Application.objects.filter(
+        status__in=Application.OPEN,
+        deadline__gte=today,
+        deadline__lte=today + datetime.timedelta(days=REVIEW_REMINDER_DAYS),
+    ).select_related("organisation")
+    for application in applications:
+        voted = set(
+            application.votes.filter(round=application.round).values_list("reviewer_id", flat=True)
+        )
+        reminded = set(
+            application.review_reminders.filter(round=application.round).values_list(
+                "reviewer_id", flat=True
+            )
+        )
+        short = [t.college for t in tally(application).required if not t.quorum_reached]
+        reviewers = {
+            user
+            for college in short
+            for user in college.reviewers.filter(is_active=True).exclude(email="")
+            if user.pk not in voted | reminded
+            and not has_conflict_of_interest(user, application.organisation)
+        }
+        for reviewer in sorted(reviewers, key=lambda user: user.pk):
+            try:
+                with transaction.atomic():
+                    reminder = ReviewReminder.objects.create(
+                        application=application, reviewer=reviewer, round=application.round
+                    )
+                    emails.send_review_reminder(application=application, reviewer=reviewer)
+            except IntegrityError:
+                continue
+            sent.append(reminder)
+    return sent

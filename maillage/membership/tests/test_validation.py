@@ -1,7 +1,10 @@
 """Participatory validation: colleges vote, quorum and majority decide, and the profile shows it."""
 
+import datetime
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from maillage.directory.tests.factories import OrganisationFactory
@@ -10,6 +13,7 @@ from maillage.membership.services.validation import (
     ApplicationError,
     cast_vote,
     request_changes,
+    send_review_reminders,
     submit_application,
     tally,
 )
@@ -250,3 +254,23 @@ def test_the_vote_form_is_offered_to_eligible_reviewers_only(
     client.force_login(member)
     assert "Votre vote" not in client.get(url).content.decode()
     assert Membership.objects.filter(user=member).exists()
+
+
+def test_reviewers_short_of_quorum_are_reminded_a_week_before_the_deadline_once(
+    organisation, org_admin, colleges
+):
+    peers, users, _funders = colleges
+    application = submit_application(organisation=organisation, user=org_admin, motivation="M.")
+    first, second = _reviewers(peers)
+    cast_vote(application=application, reviewer=first, college=peers, choice="approve")
+    week_before = application.deadline - datetime.timedelta(days=7)
+    mail.outbox.clear()
+
+    sent = send_review_reminders(today=week_before)
+
+    assert {r.reviewer for r in sent} == {second, _reviewers(users)[0]}
+    assert all("Rappel" in message.subject for message in mail.outbox)
+    assert send_review_reminders(today=week_before) == []
+    assert send_review_reminders(today=week_before - datetime.timedelta(days=1)) == []
+    call_command("send_review_reminders")
+    assert len(mail.outbox) == 2
