@@ -78,6 +78,10 @@ class OrganisationForm(forms.ModelForm):
 class OrganisationCreateForm(OrganisationForm):
     """A new profile: its identity, then its head office."""
 
+    # Classifications come once the profile exists (declared fields must be removed by name).
+    sectors = None
+    daily_needs = None
+
     address = forms.CharField(label=_("Adresse du siège"), max_length=255, required=False)
     postal_code = forms.CharField(label=_("Code postal"), max_length=5)
     commune_name = forms.CharField(
@@ -244,6 +248,9 @@ class MemberRoleForm(forms.Form):
 
 class SuggestionForm(OrganisationForm):
     """The profile's facts as they are now; what the person changes becomes the suggestion."""
+
+    sectors = None
+    daily_needs = None
 
     message = forms.CharField(
         label=_("Pourquoi cette correction ?"),

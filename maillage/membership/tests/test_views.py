@@ -230,3 +230,16 @@ def test_a_write_without_the_csrf_token_is_refused(organisation, member):
     assert response.status_code == 403
     organisation.refresh_from_db()
     assert organisation.description != "Sans jeton"
+
+
+@pytest.mark.parametrize(
+    "url_name", ["membership:organisation_create", "membership:organisation_suggest"]
+)
+def test_forms_show_only_the_fields_they_save(client, organisation, signed_in, url_name):
+    client.force_login(signed_in)
+    args = [] if url_name.endswith("create") else [organisation.slug]
+
+    form = client.get(reverse(url_name, args=args)).context["form"]
+
+    assert "sectors" not in form.fields
+    assert "daily_needs" not in form.fields
