@@ -25,6 +25,7 @@ class Action(StrEnum):
     ASSESS_CHARTER = "assess_charter"
     SUBMIT_APPLICATION = "submit_application"
     VOTE_APPLICATION = "vote_application"
+    VIEW_APPLICATION = "view_application"
     REQUEST_CHANGES = "request_changes"
     CONFIGURE_COLLEGES = "configure_colleges"
     SUGGEST_CORRECTION = "suggest_correction"
@@ -108,6 +109,10 @@ def can(
         return membership is not None or animates(user, organisation)
     if action == Action.VOTE_APPLICATION:
         return bool(colleges_of(user)) and not has_conflict_of_interest(user, organisation)
+    if action == Action.VIEW_APPLICATION:
+        return can(user, Action.VIEW_HISTORY, organisation) or can(
+            user, Action.VOTE_APPLICATION, organisation
+        )
     if action == Action.REQUEST_CHANGES:
         return animates(user, organisation)
     if action in (Action.SIGN_CHARTER, Action.SUBMIT_APPLICATION):

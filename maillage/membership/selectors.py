@@ -24,6 +24,9 @@ _REFUSALS = {
     Action.MANAGE_MEMBERS: _(
         "Seuls les administrateurs de l'organisation et l'animation du territoire gèrent ses membres."
     ),
+    Action.VIEW_APPLICATION: _(
+        "La candidature se consulte par l'organisation, les membres des collèges et l'animation."
+    ),
     Action.DECIDE_CLAIM: _(
         "Seule l'animation du territoire de l'organisation peut décider de cette demande."
     ),

@@ -182,6 +182,12 @@ def _vote_application(stage: Stage) -> bool:
     return Vote.objects.filter(application=application).exists()
 
 
+def _view_application(stage: Stage) -> bool:
+    ApplicationFactory(organisation=stage.organisation)
+    url = reverse("membership:organisation_validation", args=[stage.organisation.slug])
+    return stage.client.get(url).status_code == 200
+
+
 def _request_changes(stage: Stage) -> bool:
     application = ApplicationFactory(organisation=stage.organisation)
     stage.client.post(
@@ -250,6 +256,7 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     Action.ASSESS_CHARTER: _assess_charter,
     Action.SUBMIT_APPLICATION: _submit_application,
     Action.VOTE_APPLICATION: _vote_application,
+    Action.VIEW_APPLICATION: _view_application,
     Action.REQUEST_CHANGES: _request_changes,
     Action.CONFIGURE_COLLEGES: _configure_colleges,
     Action.SUGGEST_CORRECTION: _suggest_correction,

@@ -3,13 +3,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.directory.models import Organisation
 from maillage.membership import selectors
 from maillage.membership.forms import (
     ApplicationForm,
@@ -61,15 +59,9 @@ def _validation_context(request, organisation, **forms) -> dict:
 
 @login_required
 def organisation_validation(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    user = request.user
-    if not (
-        can(user, Action.VIEW_HISTORY, organisation)
-        or can(user, Action.VOTE_APPLICATION, organisation)
-    ):
-        raise PermissionDenied(
-            _("La candidature se consulte par l'organisation, les collèges et l'animation.")
-        )
+    organisation = selectors.get_organisation_for_user(
+        request.user, slug, action=Action.VIEW_APPLICATION
+    )
     return render(
         request,
         "membership/organisation_validation.html",
