@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.text import fold
 from maillage.directory.models import DailyNeed, Organisation, Sector
 from maillage.directory.selectors import sector_choices
-from maillage.membership.models import Membership, SelfAssessment, Vote
+from maillage.membership.models import College, Membership, SelfAssessment, Vote
 from maillage.territory.models import Commune
 
 
@@ -336,3 +336,15 @@ class VoteForm(forms.Form):
             label=_("Au titre du collège"), queryset=colleges, empty_label=None
         )
         self.order_fields(["college", "choice", "comment"])
+
+
+class CollegeForm(forms.ModelForm):
+    class Meta:
+        model = College
+        fields = ["name", "description", "quorum", "is_required"]
+        labels = {"name": _("Nom du collège"), "quorum": _("Quorum (votes)")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReviewerForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail du compte à ajouter"))

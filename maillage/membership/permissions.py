@@ -95,11 +95,11 @@ def can(
         return False
     if is_platform_admin(user):
         return True
-    if action in (Action.GRANT_PLATFORM_ROLE, Action.CONFIGURE_COLLEGES):
+    if action == Action.GRANT_PLATFORM_ROLE:
         return False
     if action in (Action.CREATE_ORGANISATION, Action.SUGGEST_CORRECTION):
         return True
-    if action == Action.VIEW_DASHBOARD:
+    if action in (Action.VIEW_DASHBOARD, Action.CONFIGURE_COLLEGES):
         return animator_scope(user) is not None
     assert organisation is not None, f"{action} needs an organisation"
     membership = membership_of(user, organisation)

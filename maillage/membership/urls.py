@@ -109,6 +109,12 @@ urlpatterns = [
     ),
     path("validation/", validation.review_queue, name="review_queue"),
     path("animation/", trust.dashboard, name="dashboard"),
+    path("animation/colleges/", validation.colleges, name="colleges"),
+    path(
+        "animation/colleges/<int:pk>/membres/",
+        validation.college_reviewers,
+        name="college_reviewers",
+    ),
     path("animation/revendications/", trust.claim_queue, name="claim_queue"),
     path("animation/revendications/<int:pk>/", trust.claim_decide, name="claim_decide"),
 ]

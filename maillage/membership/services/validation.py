@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -289,3 +290,41 @@ def send_review_reminders(*, today: datetime.date | None = None) -> list[ReviewR
                 continue
             sent.append(reminder)
     return sent
+
+
+@transaction.atomic
+def save_college(
+    *,
+    name: str,
+    quorum: int,
+    is_required: bool,
+    description: str = "",
+    college: College | None = None,
+) -> College:
+    college = college or College()
+    college.name = name.strip()
+    college.description = description.strip()
+    college.quorum = quorum
+    college.is_required = is_required
+    if quorum < 1:
+        raise ApplicationError(_("Le quorum d'un collège est d'au moins un vote."))
+    college.full_clean()
+    college.save()
+    return college
+
+
+@transaction.atomic
+def add_reviewer(*, college: College, email: str) -> User:
+    """Seat an account, found by its verified e-mail, in a college."""
+    address = (
+        EmailAddress.objects.filter(email__iexact=email.strip(), verified=True)
+        .select_related("user")
+        .first()
+    )
+    if address is None:
+        raise ApplicationError(
+            _("Aucun compte vérifié n'a l'adresse %(email)s : la personne doit d'abord s'inscrire.")
+            % {"email": email.strip()}
+        )
+    college.reviewers.add(address.user)
+    return address.user

@@ -203,8 +203,8 @@ def _request_changes(stage: Stage) -> bool:
 
 def _configure_colleges(stage: Stage) -> bool:
     stage.client.post(
-        reverse("admin:membership_college_add"),
-        {"name": "Collège des usagers", "quorum": 2, "is_required": "on", "position": 0},
+        reverse("membership:colleges"),
+        {"name": "Collège des usagers", "quorum": 2, "is_required": "on"},
     )
     return College.objects.filter(name="Collège des usagers").exists()
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from maillage.directory.tests.factories import OrganisationFactory
-from maillage.membership.models import Application, Membership, Vote
+from maillage.membership.models import Application, College, Membership, Vote
 from maillage.membership.services.validation import (
     ApplicationError,
     cast_vote,
@@ -274,3 +274,43 @@ def test_reviewers_short_of_quorum_are_reminded_a_week_before_the_deadline_once(
     assert send_review_reminders(today=week_before - datetime.timedelta(days=1)) == []
     call_command("send_review_reminders")
     assert len(mail.outbox) == 2
+
+
+def test_an_animator_creates_a_college_and_seats_a_verified_account(client, animator):
+    person = UserFactory(email="elue@mairie-poitiers.fr")
+    client.force_login(animator)
+
+    client.post(
+        reverse("membership:colleges"),
+        {"name": "Collectivités locales", "quorum": 1, "is_required": "on"},
+    )
+    college = College.objects.get(name="Collectivités locales")
+    client.post(
+        reverse("membership:college_reviewers", args=[college.pk]),
+        {"email": "ELUE@mairie-poitiers.fr"},
+    )
+
+    assert list(college.reviewers.all()) == [person]
+
+
+def test_seating_an_unknown_email_is_explained(client, animator):
+    college = CollegeFactory()
+    client.force_login(animator)
+
+    response = client.post(
+        reverse("membership:college_reviewers", args=[college.pk]),
+        {"email": "inconnu@exemple.test"},
+        follow=True,
+    )
+
+    assert "doit d&#x27;abord s&#x27;inscrire" in response.content.decode()
+    assert not college.reviewers.exists()
+
+
+def test_a_quorum_of_zero_is_refused(client, animator):
+    client.force_login(animator)
+
+    response = client.post(reverse("membership:colleges"), {"name": "Vide", "quorum": 0})
+
+    assert response.status_code == 400
+    assert not College.objects.filter(name="Vide").exists()

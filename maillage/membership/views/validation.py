@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_POST
 from maillage.membership import selectors
 from maillage.membership.forms import (
     ApplicationForm,
+    CollegeForm,
+    ReviewerForm,
     VoteForm,
 )
 from maillage.membership.models import Application, College
@@ -158,3 +161,54 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "membership/review_queue.html",
         {"colleges": colleges, "applications": applications},
     )
+
+
+def _require_college_keeper(user) -> None:
+    if not can(user, Action.CONFIGURE_COLLEGES):
+        raise PermissionDenied(_("Les collèges sont composés par l'animation des territoires."))
+
+
+@login_required
+def colleges(request: HttpRequest) -> HttpResponse:
+    _require_college_keeper(request.user)
+    form = CollegeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            validation.save_college(**form.cleaned_data)
+        except validation.ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Le collège est créé."))
+            return redirect("membership:colleges")
+    return render(
+        request,
+        "membership/colleges.html",
+        {
+            "form": form,
+            "colleges": College.objects.prefetch_related("reviewers"),
+            "reviewer_form": ReviewerForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def college_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_college_keeper(request.user)
+    college = get_object_or_404(College, pk=pk)
+    if request.POST.get("remove"):
+        college.reviewers.remove(request.POST["remove"])
+        messages.success(request, _("La personne ne siège plus dans ce collège."))
+        return redirect("membership:colleges")
+    form = ReviewerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Saisissez une adresse e-mail valide."))
+        return redirect("membership:colleges")
+    try:
+        validation.add_reviewer(college=college, email=form.cleaned_data["email"])
+    except validation.ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("La personne siège désormais dans « %s ».") % college.name)
+    return redirect("membership:colleges")
