@@ -1,7 +1,10 @@
 """Platform administrators grant roles here; memberships, claims and history are there to look up."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
+from maillage.directory.admin import OrganisationAdmin
+from maillage.directory.models import Organisation
 from maillage.membership.models import (
     Application,
     ChangeRecord,
@@ -13,6 +16,8 @@ from maillage.membership.models import (
     Membership,
     PlatformRole,
 )
+from maillage.membership.services.history import diff, record_change, snapshot
+from maillage.membership.services.organisations import PROFILE_FIELDS
 
 
 class CharterCriterionInline(admin.TabularInline):
@@ -94,3 +99,54 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name"]
     raw_id_fields = ["organisation", "submitted_by"]
     readonly_fields = ["status", "round", "decided_at", "explanation", "college_count"]
+
+
+# The directory's admin, with each change of a profile written to its history: the directory
+# knows nothing of membership, so membership extends its admin rather than the reverse.
+ADMIN_TRACKED = [
+    *PROFILE_FIELDS,
+    "slug",
+    "is_published",
+    "valid_until",
+    "naf",
+    "legal_form",
+    "kinds",
+    "poles",
+    "labels",
+    "networks",
+]
+
+admin.site.unregister(Organisation)
+
+
+@admin.register(Organisation)
+class OrganisationWithHistoryAdmin(OrganisationAdmin):
+    def save_model(self, request, obj, form, change) -> None:
+        before = {}
+        if change:
+            before = snapshot(Organisation.objects.get(pk=obj.pk), ADMIN_TRACKED)
+        # One request saves one organisation: keep its "before" on the request, not on self.
+        request.maillage_profile_before = before
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        organisation = form.instance
+        before = getattr(request, "maillage_profile_before", {})
+        changes = diff(Organisation, before, snapshot(organisation, ADMIN_TRACKED))
+        if not changes:
+            return
+        labels = ", ".join(change["label"] for change in changes)
+        record_change(
+            organisation=organisation,
+            user=request.user,
+            source=ChangeRecord.Source.ADMIN,
+            subject=ChangeRecord.Subject.ORGANISATION,
+            summary=(
+                _("Fiche modifiée dans l'administration : %(fields)s")
+                if change
+                else _("Fiche créée dans l'administration : %(fields)s")
+            )
+            % {"fields": labels},
+            changes=changes,
+        )

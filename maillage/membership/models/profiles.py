@@ -16,6 +16,7 @@ class ChangeRecord(models.Model):
         SUGGESTION = "suggestion", _("Suggestion acceptée")
         IMPORT = "import", _("Import")
         FRESHNESS = "freshness", _("Confirmation de validité")
+        ADMIN = "admin", _("Administration de la plateforme")
 
     class Subject(models.TextChoices):
         ORGANISATION = "organisation", _("Fiche")
