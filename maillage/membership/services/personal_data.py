@@ -9,7 +9,17 @@ from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
-from maillage.membership.models import ChangeRecord, Claim, Membership, PlatformRole, Suggestion
+from maillage.membership.models import (
+    ChangeRecord,
+    CharterSignature,
+    Claim,
+    College,
+    Membership,
+    PlatformRole,
+    SelfAssessment,
+    Suggestion,
+    Vote,
+)
 
 
 class AccountDeletionError(Exception):
@@ -67,6 +77,33 @@ def export_personal_data(user: User) -> dict[str, Any]:
                 "le": _date(s.created_at),
             }
             for s in Suggestion.objects.filter(author=user).select_related("organisation")
+        ],
+        "votes": [
+            {
+                "organisation": v.application.organisation.name,
+                "college": v.college.name,
+                "vote": v.choice,
+                "commentaire": v.comment,
+                "le": _date(v.created_at),
+            }
+            for v in Vote.objects.filter(reviewer=user).select_related(
+                "application__organisation", "college"
+            )
+        ],
+        "colleges": list(College.objects.filter(reviewers=user).values_list("name", flat=True)),
+        "signatures_de_charte": [
+            {
+                "organisation": s.organisation.name,
+                "charte": s.charter.version,
+                "le": _date(s.signed_at),
+            }
+            for s in CharterSignature.objects.filter(signed_by=user).select_related(
+                "organisation", "charter"
+            )
+        ],
+        "auto_evaluations": [
+            {"organisation": a.organisation.name, "annee": a.year, "commentaire": a.comment}
+            for a in SelfAssessment.objects.filter(assessed_by=user).select_related("organisation")
         ],
         "modifications_de_fiches": [
             {

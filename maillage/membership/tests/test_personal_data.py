@@ -9,7 +9,14 @@ from django.urls import reverse
 from maillage.membership.models import ChangeRecord, Membership, Suggestion
 from maillage.membership.services.claims import claim_organisation
 from maillage.membership.services.organisations import update_organisation
-from maillage.membership.tests.factories import PASSWORD, SuggestionFactory, UserFactory
+from maillage.membership.services.validation import cast_vote
+from maillage.membership.tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    CollegeFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +87,26 @@ def test_the_privacy_page_is_public_and_names_the_rights(client):
 
     assert "Effacement" in content
     assert "JSON" in content
+
+
+def test_the_export_holds_the_votes_and_deleting_keeps_them_anonymous(client, organisation):
+    reviewer = UserFactory()
+    college = CollegeFactory(name="Pairs", quorum=3, reviewers=[reviewer])
+    application = ApplicationFactory(organisation=organisation)
+    cast_vote(
+        application=application,
+        reviewer=reviewer,
+        college=college,
+        choice="reject",
+        comment="Gouvernance à préciser.",
+    )
+    client.force_login(reviewer)
+
+    data = client.get(reverse("membership:personal_data_export")).json()
+    assert data["votes"][0]["commentaire"] == "Gouvernance à préciser."
+    assert data["colleges"] == ["Pairs"]
+
+    client.post(reverse("membership:account_delete"), {"password": PASSWORD})
+    vote = application.votes.get()
+    assert vote.reviewer is None
+    assert vote.comment == "Gouvernance à préciser."

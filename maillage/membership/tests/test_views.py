@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from maillage.directory.models import Organisation
 from maillage.directory.tests.factories import located_organisation, make_siret
 from maillage.membership.models import ChangeRecord, Membership
 from maillage.membership.tests.factories import MembershipFactory, UserFactory
@@ -243,3 +244,15 @@ def test_forms_show_only_the_fields_they_save(client, organisation, signed_in, u
 
     assert "sectors" not in form.fields
     assert "daily_needs" not in form.fields
+
+
+def test_the_history_starts_with_the_import_the_profile_came_from(client, organisation, member):
+    Organisation.objects.filter(pk=organisation.pk).update(source="siae", source_id="1234")
+    client.force_login(member)
+
+    content = client.get(
+        reverse("membership:organisation_history", args=[organisation.slug])
+    ).content.decode()
+
+    assert "Fiche importée (source « siae »)" in content
+    assert "1234" in content

@@ -197,8 +197,8 @@ def colleges(request: HttpRequest) -> HttpResponse:
 def college_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
     _require_college_keeper(request.user)
     college = get_object_or_404(College, pk=pk)
-    if request.POST.get("remove"):
-        college.reviewers.remove(request.POST["remove"])
+    if request.POST.get("remove", "").isdigit():
+        college.reviewers.remove(int(request.POST["remove"]))
         messages.success(request, _("La personne ne siège plus dans ce collège."))
         return redirect("membership:colleges")
     form = ReviewerForm(request.POST)
