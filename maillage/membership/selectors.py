@@ -5,12 +5,19 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment, Organisation
-from maillage.membership.models import ChangeRecord, Claim, Membership, PlatformRole, Suggestion
+from maillage.membership.models import (
+    Application,
+    ChangeRecord,
+    Claim,
+    Membership,
+    PlatformRole,
+    Suggestion,
+)
 from maillage.membership.permissions import (
     Action,
     animator_scope,
@@ -206,3 +213,16 @@ def freshness_dashboard(user: User | AnonymousUser, today: datetime.date) -> dic
         "hidden_before": hidden_before,
         "soon": soon,
     }
+
+
+def open_applications_for(user: User | AnonymousUser) -> QuerySet[Application]:
+    """Applications under review in the territories `user` animates, the most urgent first."""
+    return (
+        Application.objects.filter(
+            status__in=[*Application.OPEN, Application.Status.CHANGES_REQUESTED],
+            organisation__in=organisations_animated_by(user).values("pk"),
+        )
+        .select_related("organisation")
+        .annotate(vote_count=Count("votes", filter=Q(votes__round=F("round"))))
+        .order_by("deadline", "pk")
+    )

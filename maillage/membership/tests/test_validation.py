@@ -314,3 +314,16 @@ def test_a_quorum_of_zero_is_refused(client, animator):
 
     assert response.status_code == 400
     assert not College.objects.filter(name="Vide").exists()
+
+
+def test_the_dashboard_lists_the_applications_of_the_territory(client, organisation, animator):
+    application = ApplicationFactory(organisation=organisation)
+    elsewhere = ApplicationFactory(
+        organisation=OrganisationFactory(name="Hors territoire")  # no establishment: no territory
+    )
+    client.force_login(animator)
+
+    listed = list(client.get(reverse("membership:dashboard")).context["applications"])
+
+    assert listed == [application]
+    assert elsewhere not in listed

@@ -109,6 +109,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_animator(request.user)
     context = selectors.freshness_dashboard(request.user, timezone.localdate())
     context["pending_claim_count"] = selectors.pending_claims_for(request.user).count()
+    context["applications"] = selectors.open_applications_for(request.user)
+    context["today"] = timezone.localdate()
     return render(request, "membership/dashboard.html", context)
 
 
