@@ -117,6 +117,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.localhost>")
 
 # Freshness (A6): how long a profile stays valid, and how long an expired one stays public.
+PROFILE_VALIDITY_DAYS = env_int("PROFILE_VALIDITY_DAYS", 365)
 PROFILE_GRACE_DAYS = env_int("PROFILE_GRACE_DAYS", 90)
 # Participatory validation (C2): days the colleges have to vote, and the share of "pour" among
 # the votes for and against that an application needs (abstentions do not count).

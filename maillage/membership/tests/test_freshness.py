@@ -15,6 +15,7 @@ from maillage.directory.tests.factories import located_organisation
 from maillage.membership.models import ChangeRecord, FreshnessReminder
 from maillage.membership.services.freshness import (
     LINK_SALT,
+    confirm_validity,
     confirmation_token,
     send_freshness_reminders,
 )
@@ -238,3 +239,14 @@ def test_the_dashboard_is_for_animators_only(client, member):
     client.force_login(member)
 
     assert client.get(reverse("membership:dashboard")).status_code == 403
+
+
+def test_the_validity_period_is_configurable(organisation, member, settings):
+    settings.PROFILE_VALIDITY_DAYS = 180
+    _expiring_in(organisation, -1, today=timezone.localdate())
+
+    record = confirm_validity(organisation=organisation, user=member)
+
+    organisation.refresh_from_db()
+    assert organisation.valid_until == timezone.localdate() + datetime.timedelta(days=180)
+    assert record.changes[0]["field"] == "valid_until"
