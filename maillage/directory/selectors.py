@@ -65,11 +65,11 @@ def directory_counts() -> dict[str, int]:
     published = Organisation.objects.published()
     return {
         "organisations": published.count(),
-        "communes": Commune.objects.filter(establishments__organisation__is_published=True)
+        "communes": Commune.objects.filter(establishments__organisation__in=published)
         .distinct()
         .count(),
         "departements": Departement.objects.filter(
-            communes__establishments__organisation__is_published=True
+            communes__establishments__organisation__in=published
         )
         .distinct()
         .count(),

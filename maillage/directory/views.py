@@ -119,7 +119,7 @@ def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
     page = _paginated(request, DirectoryFilters(departement=code))
     top_communes = (
         Commune.objects.in_departement(code)
-        .filter(establishments__organisation__is_published=True)
+        .filter(establishments__organisation__in=Organisation.objects.published())
         .annotate(organisation_count=Count("establishments__organisation", distinct=True))
         .order_by("-organisation_count", "name")[:12]
     )

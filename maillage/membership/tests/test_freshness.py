@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.directory.models import Organisation
-from maillage.directory.selectors import DirectoryFilters, filter_organisations
+from maillage.directory.selectors import DirectoryFilters, directory_counts, filter_organisations
 from maillage.directory.tests.factories import located_organisation
 from maillage.membership.models import ChangeRecord, FreshnessReminder
 from maillage.membership.services.freshness import (
@@ -250,3 +250,13 @@ def test_the_validity_period_is_configurable(organisation, member, settings):
     organisation.refresh_from_db()
     assert organisation.valid_until == timezone.localdate() + datetime.timedelta(days=180)
     assert record.changes[0]["field"] == "valid_until"
+
+
+def test_the_home_counts_leave_out_hidden_profiles_too(organisation):
+    before = directory_counts()
+    _expiring_in(organisation, -200, today=timezone.localdate())
+
+    after = directory_counts()
+
+    assert after["organisations"] == before["organisations"] - 1
+    assert after["communes"] == before["communes"] - 1
