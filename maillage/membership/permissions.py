@@ -1,4 +1,5 @@
-"""Every write action and who may do it; docs/permissions.md is the same table, and a test checks both."""
+"""Every write action (and protected read) and who may do it; docs/permissions.md is the same
+table, and a test checks both."""
 
 import datetime
 from enum import StrEnum
