@@ -135,6 +135,10 @@ def submit_application(*, organisation: Organisation, user: User, motivation: st
         )
     if not motivation.strip():
         raise ApplicationError(_("Présentez la candidature en quelques lignes."))
+    if Application.objects.filter(
+        organisation=organisation, status=Application.Status.ACCEPTED
+    ).exists():
+        raise ApplicationError(_("L'organisation est déjà validée par les collèges."))
     application = (
         Application.objects.select_for_update()
         .filter(organisation=organisation)

@@ -327,3 +327,13 @@ def test_the_dashboard_lists_the_applications_of_the_territory(client, organisat
 
     assert listed == [application]
     assert elsewhere not in listed
+
+
+def test_an_accepted_organisation_does_not_apply_again(client, organisation, org_admin, colleges):
+    ApplicationFactory(organisation=organisation, status=Application.Status.ACCEPTED)
+
+    with pytest.raises(ApplicationError, match="déjà validée"):
+        submit_application(organisation=organisation, user=org_admin, motivation="Encore.")
+    client.force_login(org_admin)
+    page = client.get(reverse("membership:organisation_validation", args=[organisation.slug]))
+    assert "Déposer la candidature" not in page.content.decode()

@@ -37,6 +37,7 @@ def _validation_context(request, organisation, **forms) -> dict:
         if shown
         else [],
         "can_submit": can(user, Action.SUBMIT_APPLICATION, organisation)
+        and not any(a.status == Application.Status.ACCEPTED for a in applications)
         and (current is None or current.status in ("draft", "changes_requested")),
         "can_request_changes": shown is not None
         and shown.is_open
