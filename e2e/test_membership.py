@@ -131,3 +131,37 @@ def test_a_suggestion_goes_from_proposal_to_acceptance(page, demo_directory):
     expect(page.get_by_role("link", name="03 88 11 22 33")).to_be_visible()
     assert mail.outbox[-1].to == ["habitante@exemple.test"]
     assert "acceptée" in mail.outbox[-1].subject
+
+
+def test_an_animator_accepts_a_claim_that_the_email_domain_could_not_prove(page, demo_directory):
+    from maillage.directory.models import Organisation
+    from maillage.membership.models import Membership
+    from maillage.membership.tests.factories import PlatformRoleFactory, UserFactory
+
+    organisation = Organisation.objects.get(slug="apoin-67")
+    claimant = UserFactory(email="benevole@gmail.com", password=PASSWORD)
+    PlatformRoleFactory(
+        user=UserFactory(email="animation@cress-grand-est.test", password=PASSWORD),
+        departement_id="67",
+    )
+
+    _sign_in(page, "benevole@gmail.com")
+    page.goto(organisation.get_absolute_url())
+    page.get_by_role("link", name="Je fais partie de cette organisation").click()
+    page.get_by_label("Votre rôle dans l'organisation").fill("Trésorière de l'association.")
+    page.get_by_role("button", name="Demander à gérer la fiche").click()
+    expect(page.get_by_text("Votre demande est envoyée")).to_be_visible()
+    assert mail.outbox[-1].to == ["animation@cress-grand-est.test"]
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    _sign_in(page, "animation@cress-grand-est.test")
+    page.get_by_role("link", name="1 demande en attente").click()
+    expect(page.get_by_text("Trésorière de l'association.")).to_be_visible()
+    page.get_by_label("Accepter").check()
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("La décision est enregistrée")).to_be_visible()
+    expect(page.get_by_text("Aucune demande en attente")).to_be_visible()
+
+    assert Membership.objects.get(user=claimant).role == Membership.Role.ADMIN
+    assert mail.outbox[-1].to == ["benevole@gmail.com"]
+    assert "Vous gérez désormais" in mail.outbox[-1].subject
