@@ -18,7 +18,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Tests roll their data back, so cached search counts must not outlive a test."""
+    """Cached search counts and rate-limit counters must not outlive a test (data rolls back)."""
     cache.clear()
 
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import email_settings, env_bool, env_int, env_list, env_str
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -13,6 +13,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Sign-up needs e-mail verification, so production cannot run without a way to send e-mails.
+globals().update(email_settings(env_str("EMAIL_URL")))
+SITE_URL = env_str("SITE_URL", f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 # WhiteNoise serves the collected, compressed and fingerprinted static files.
 MIDDLEWARE = [

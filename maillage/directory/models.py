@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -15,11 +16,10 @@ from maillage.directory.querysets import OrganisationQuerySet
 from maillage.directory.validation import check_establishment_place
 from maillage.territory.models import Commune
 
-PROFILE_VALIDITY = datetime.timedelta(days=365)
-
 
 def default_valid_until() -> datetime.date:
-    return timezone.localdate() + PROFILE_VALIDITY
+    """Today plus the validity of a profile (PROFILE_VALIDITY_DAYS, 365 by default)."""
+    return timezone.localdate() + datetime.timedelta(days=settings.PROFILE_VALIDITY_DAYS)
 
 
 class Sector(models.Model):

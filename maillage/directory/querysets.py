@@ -4,11 +4,14 @@ Filters through related tables use `pk__in` subqueries rather than joins, so tha
 without duplicate rows and without DISTINCT.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 def _model(name: str):
@@ -17,7 +20,10 @@ def _model(name: str):
 
 class OrganisationQuerySet(models.QuerySet):
     def published(self) -> "OrganisationQuerySet":
-        return self.filter(is_published=True)
+        """What public lists, search, maps and the API show: published, and not expired past the
+        grace period (PROFILE_GRACE_DAYS). Expired profiles stay reachable by their address."""
+        hidden_before = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+        return self.filter(is_published=True, valid_until__gte=hidden_before)
 
     def search(self, query: str) -> "OrganisationQuerySet":
         """Every word must appear (accents and case ignored), through the engine's full-text index."""

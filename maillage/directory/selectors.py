@@ -8,6 +8,11 @@ from maillage.directory.models import Establishment, Organisation, Sector
 from maillage.territory.models import Commune, Departement
 
 
+def sector_choices() -> QuerySet[Sector]:
+    """Groups with their sectors, for a grouped select."""
+    return Sector.objects.filter(parent=None).prefetch_related("children").order_by("name")
+
+
 def sector_groups_with_counts() -> QuerySet[Sector]:
     """Groups of sectors with the number of published organisations in any of their sectors."""
     return (
@@ -28,11 +33,11 @@ def directory_counts() -> dict[str, int]:
     published = Organisation.objects.published()
     return {
         "organisations": published.count(),
-        "communes": Commune.objects.filter(establishments__organisation__is_published=True)
+        "communes": Commune.objects.filter(establishments__organisation__in=published)
         .distinct()
         .count(),
         "departements": Departement.objects.filter(
-            communes__establishments__organisation__is_published=True
+            communes__establishments__organisation__in=published
         )
         .distinct()
         .count(),

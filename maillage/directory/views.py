@@ -98,8 +98,9 @@ def _query_without(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> s
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Not .published(): a profile hidden from the lists for want of an update keeps its address.
     organisation = get_object_or_404(
-        Organisation.objects.published()
+        Organisation.objects.filter(is_published=True)
         .select_related("naf", "legal_form")
         .prefetch_related(
             "kinds",
@@ -153,7 +154,7 @@ def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
     result = _search(request, DirectoryFilters(departements=(code,)), with_facets=False)
     top_communes = (
         Commune.objects.in_departement(code)
-        .filter(establishments__organisation__is_published=True)
+        .filter(establishments__organisation__in=Organisation.objects.published())
         .annotate(organisation_count=Count("establishments__organisation", distinct=True))
         .order_by("-organisation_count", "name")[:12]
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int
+from config.env import email_settings, env_bool, env_int
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -15,7 +15,7 @@ def run_production_check(**env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL")
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
@@ -32,8 +32,43 @@ def test_production_settings_pass_the_deployment_checklist():
     result = run_production_check(
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key",
         ALLOWED_HOSTS="maillage.example.org",
+        EMAIL_URL="smtp://maillage:secret@smtp.example.org:587",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_way_to_send_emails():
+    result = run_production_check(
+        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key",
+        ALLOWED_HOSTS="maillage.example.org",
+    )
+    assert "EMAIL_URL is required" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp://maillage:p%40ss@smtp.example.org:2525",
+            {
+                "EMAIL_HOST": "smtp.example.org",
+                "EMAIL_PORT": 2525,
+                "EMAIL_HOST_PASSWORD": "p@ss",
+                "EMAIL_USE_TLS": True,
+            },
+        ),
+        ("smtps://smtp.example.org", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True}),
+        ("console://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+    ],
+)
+def test_email_url_gives_the_email_settings(url, expected):
+    settings = email_settings(url)
+    assert {key: settings[key] for key in expected} == expected
+
+
+def test_a_malformed_email_url_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        email_settings("mail.example.org")
 
 
 def test_production_refuses_to_start_without_a_secret_key():

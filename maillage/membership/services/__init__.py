@@ -1,0 +1,1 @@
+"""Writes of the membership domain: claims, organisations kept by their members, history."""

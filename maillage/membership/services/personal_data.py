@@ -1,0 +1,141 @@
+"""Personal data: everything about one person as JSON, and the deletion of an account."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
+from django.utils.translation import gettext as _
+
+from maillage.membership.models import (
+    ChangeRecord,
+    CharterSignature,
+    Claim,
+    College,
+    Membership,
+    PlatformRole,
+    SelfAssessment,
+    Suggestion,
+    Vote,
+)
+
+
+class AccountDeletionError(Exception):
+    """A deletion refused for a reason the user can read (in French)."""
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    """What the platform keeps about `user`, in the words of its models."""
+    return {
+        "compte": {
+            "email": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "inscrit_le": _date(user.date_joined),
+            "derniere_connexion": _date(user.last_login),
+        },
+        "adresses_email": [
+            {"email": address.email, "verifiee": address.verified, "principale": address.primary}
+            for address in EmailAddress.objects.filter(user=user)
+        ],
+        "roles_plateforme": [
+            {"role": role.kind, "territoire": str(role.territory or "")}
+            for role in PlatformRole.objects.filter(user=user).select_related(
+                "region", "departement", "epci"
+            )
+        ],
+        "organisations": [
+            {
+                "organisation": m.organisation.name,
+                "role": m.role,
+                "depuis": _date(m.created_at),
+            }
+            for m in Membership.objects.filter(user=user).select_related("organisation")
+        ],
+        "demandes_de_gestion": [
+            {
+                "organisation": c.organisation.name,
+                "etat": c.status,
+                "message": c.message,
+                "le": _date(c.created_at),
+                "motif": c.reason,
+            }
+            for c in Claim.objects.filter(user=user).select_related("organisation")
+        ],
+        "suggestions": [
+            {
+                "organisation": s.organisation.name,
+                "modifications": s.changes,
+                "explication": s.message,
+                "etat": s.status,
+                "le": _date(s.created_at),
+            }
+            for s in Suggestion.objects.filter(author=user).select_related("organisation")
+        ],
+        "votes": [
+            {
+                "organisation": v.application.organisation.name,
+                "college": v.college.name,
+                "vote": v.choice,
+                "commentaire": v.comment,
+                "le": _date(v.created_at),
+            }
+            for v in Vote.objects.filter(reviewer=user).select_related(
+                "application__organisation", "college"
+            )
+        ],
+        "colleges": list(College.objects.filter(reviewers=user).values_list("name", flat=True)),
+        "signatures_de_charte": [
+            {
+                "organisation": s.organisation.name,
+                "charte": s.charter.version,
+                "le": _date(s.signed_at),
+            }
+            for s in CharterSignature.objects.filter(signed_by=user).select_related(
+                "organisation", "charter"
+            )
+        ],
+        "auto_evaluations": [
+            {"organisation": a.organisation.name, "annee": a.year, "commentaire": a.comment}
+            for a in SelfAssessment.objects.filter(assessed_by=user).select_related("organisation")
+        ],
+        "modifications_de_fiches": [
+            {
+                "organisation": r.organisation.name,
+                "resume": r.summary,
+                "source": r.source,
+                "champs": r.changes,
+                "le": _date(r.created_at),
+            }
+            for r in ChangeRecord.objects.filter(user=user).select_related("organisation")
+        ],
+    }
+
+
+@transaction.atomic
+def delete_account(*, user: User, password: str) -> None:
+    """Delete the account; its contributions to profiles stay, no longer linked to a person."""
+    if not user.check_password(password):
+        raise AccountDeletionError(_("Mot de passe incorrect : le compte n'est pas supprimé."))
+    if user.is_superuser:
+        raise AccountDeletionError(
+            _("Un compte d'administration de la plateforme se retire dans l'administration.")
+        )
+    gone = _("compte supprimé")
+    for address in {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }:
+        if address:
+            ChangeRecord.objects.filter(summary__contains=address).update(
+                summary=Replace("summary", Value(address), Value(gone))
+            )
+    # ChangeRecord.user, Suggestion.author and the deciders are SET_NULL; memberships, claims
+    # and e-mail addresses go with the account.
+    user.delete()

@@ -1,0 +1,1 @@
+"""Pages of the member space: each fetches with an access check, calls one service, renders."""
