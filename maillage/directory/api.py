@@ -128,8 +128,9 @@ def list_organisations(
     summary="Lire une organisation",
 )
 def get_organisation(request: HttpRequest, organisation_id: int):
+    # Like its page, a profile hidden from lists after its grace period stays readable by address.
     organisation = (
-        Organisation.objects.published()
+        Organisation.objects.filter(is_published=True)
         .with_card_data()
         .select_related("legal_form")
         .prefetch_related("labels", "networks", "poles", "daily_needs")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, FloatField, Min, QuerySet, Value
 from django.db.models.functions import ASin, Cos, Radians, Sin, Sqrt
+from django.utils.translation import gettext as _
 
 from maillage.core.geo import EARTH_RADIUS_KM, BoundingBox, box_around, cells_covering
 from maillage.directory.models import (
@@ -119,19 +120,25 @@ def filter_organisations(filters: DirectoryFilters, *, ignore: str = "") -> Quer
 def unknown_filter_values(filters: DirectoryFilters) -> dict[str, str]:
     """Filter values that name nothing, with a message: a typo must not look like 'no result'."""
     checks = [
-        ("sector", filters.sectors, Sector, "slug", "Filière inconnue"),
-        ("kind", filters.kinds, StructureKind, "code", "Type de structure inconnu"),
-        ("departement", filters.departements, Departement, "code", "Département inconnu"),
-        ("label", filters.labels, Label, "slug", "Label inconnu"),
+        ("sector", filters.sectors, Sector, "slug", _("Filière inconnue")),
+        ("kind", filters.kinds, StructureKind, "code", _("Type de structure inconnu")),
+        ("departement", filters.departements, Departement, "code", _("Département inconnu")),
+        ("label", filters.labels, Label, "slug", _("Label inconnu")),
         (
             "commune",
             (filters.commune,) if filters.commune else (),
             Commune,
             "insee_code",
-            "Commune inconnue (code INSEE)",
+            _("Commune inconnue (code INSEE)"),
         ),
-        ("epci", (filters.epci,) if filters.epci else (), EPCI, "code", "EPCI inconnu (SIREN)"),
-        ("region", (filters.region,) if filters.region else (), Region, "code", "Région inconnue"),
+        ("epci", (filters.epci,) if filters.epci else (), EPCI, "code", _("EPCI inconnu (SIREN)")),
+        (
+            "region",
+            (filters.region,) if filters.region else (),
+            Region,
+            "code",
+            _("Région inconnue"),
+        ),
     ]
     errors = {}
     for name, values, model, key, message in checks:
@@ -142,7 +149,7 @@ def unknown_filter_values(filters: DirectoryFilters) -> dict[str, str]:
     families = {choice.value for choice in EssFamily}
     unknown_families = [value for value in filters.families if value not in families]
     if unknown_families:
-        errors["family"] = f"Famille de l'ESS inconnue : « {', '.join(unknown_families)} »."
+        errors["family"] = _("Famille de l'ESS inconnue") + f" : « {', '.join(unknown_families)} »."
     return errors
 
 

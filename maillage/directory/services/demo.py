@@ -56,7 +56,7 @@ class RowProblem:
 class DemoLoadReport:
     read: int = 0
     organisations_created: int = 0
-    organisations_updated: int = 0
+    organisations_unchanged: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     skipped: bool = False
@@ -255,64 +255,55 @@ def _unique_slug(base: str, taken: set[str]) -> str:
 
 
 def _write(candidates: dict[str, _Candidate], report: DemoLoadReport) -> None:
-    existing = {org.source_id: org for org in Organisation.objects.filter(source=SOURCE)}
+    """Create the organisations not loaded yet; never touch one that exists.
+
+    Its members or an animator may have edited it since: demo data must not overwrite them.
+    """
+    existing = set(
+        Organisation.objects.filter(source=SOURCE, source_id__in=list(candidates)).values_list(
+            "source_id", flat=True
+        )
+    )
     taken_slugs = set(Organisation.objects.values_list("slug", flat=True))
     sector_index = NafSectorIndex()
     sector_names = dict(Sector.objects.values_list("pk", "name"))
-    to_create, to_update = [], []
-    for siret, candidate in candidates.items():
-        row = candidate.row
-        organisation = existing.get(siret) or Organisation(source=SOURCE, source_id=siret)
-        if organisation.pk is None:
-            base_slug = row["slug"] or slugify(f"{row['name']}-{row['department']}")
-            organisation.slug = _unique_slug(base_slug[:240], taken_slugs)
-            to_create.append(organisation)
-        else:
-            to_update.append(organisation)
-        organisation.name = row["name"].strip()
-        brand = row["brand"].strip()
-        organisation.brand = "" if brand == organisation.name else brand
-        organisation.siren = siret[:9]
-        organisation.naf = candidate.naf
-        organisation.website = candidate.website
-        organisation.description = row["description"].strip()
-        organisation.ess_family = (
-            EssFamily.ASSOCIATION if ASSOCIATION_KINDS & set(candidate.kinds) else ""
-        )
-        organisation.is_esus = bool(ESUS_BY_RIGHT_KINDS & set(candidate.kinds))
+    new = [candidate for siret, candidate in candidates.items() if siret not in existing]
+    for candidate in new:
+        row, siret = candidate.row, candidate.row["siret"]
+        name, brand = row["name"].strip(), row["brand"].strip()
+        base_slug = row["slug"] or slugify(f"{name}-{row['department']}")
         sector_ids = sector_index.sectors_for(candidate.naf.code_compact) if candidate.naf else []
-        organisation.search_name = fold_parts(organisation.name, organisation.brand)
-        organisation.search_text = build_search_text(
-            naf_label=candidate.naf.label if candidate.naf else "",
-            places=[candidate.place.commune.name, candidate.place.postal_code],
-            sectors=[sector_names[pk] for pk in sector_ids],
-            kinds=candidate.kinds,
-            description=organisation.description,
-        )
+        description = row["description"].strip()
         candidate.sector_ids = sector_ids
-        candidate.organisation = organisation
-    Organisation.objects.bulk_create(to_create, batch_size=500)
-    update_fields = [
-        "name",
-        "brand",
-        "siren",
-        "naf",
-        "website",
-        "description",
-        "ess_family",
-        "is_esus",
-        "search_name",
-        "search_text",
-    ]
-    Organisation.objects.bulk_update(to_update, update_fields, batch_size=500)
-    report.organisations_created, report.organisations_updated = len(to_create), len(to_update)
-    _write_links(list(candidates.values()))
+        candidate.organisation = Organisation(
+            source=SOURCE,
+            source_id=siret,
+            slug=_unique_slug(base_slug[:240], taken_slugs),
+            name=name,
+            brand="" if brand == name else brand,
+            siren=siret[:9],
+            naf=candidate.naf,
+            website=candidate.website,
+            description=description,
+            ess_family=EssFamily.ASSOCIATION if ASSOCIATION_KINDS & set(candidate.kinds) else "",
+            is_esus=bool(ESUS_BY_RIGHT_KINDS & set(candidate.kinds)),
+            search_name=fold_parts(name, "" if brand == name else brand),
+            search_text=build_search_text(
+                naf_label=candidate.naf.label if candidate.naf else "",
+                places=[candidate.place.commune.name, candidate.place.postal_code],
+                sectors=[sector_names[pk] for pk in sector_ids],
+                kinds=candidate.kinds,
+                description=description,
+            ),
+        )
+    Organisation.objects.bulk_create([c.organisation for c in new], batch_size=500)
+    report.organisations_created = len(new)
+    report.organisations_unchanged = len(existing)
+    _write_links(new)
 
 
 def _write_links(candidates: list[_Candidate]) -> None:
-    """Head-office establishment, kinds and derived sectors, replaced as a whole."""
-    organisation_ids = [candidate.organisation.pk for candidate in candidates]
-    Establishment.objects.filter(organisation_id__in=organisation_ids, is_head_office=True).delete()
+    """Head-office establishment, kinds and derived sectors of newly created organisations."""
     establishments = [
         Establishment(
             organisation=candidate.organisation,
@@ -330,7 +321,6 @@ def _write_links(candidates: list[_Candidate]) -> None:
         establishment.set_cells()
     Establishment.objects.bulk_create(establishments, batch_size=500)
     kind_links = Organisation.kinds.through
-    kind_links.objects.filter(organisation_id__in=organisation_ids).delete()
     kind_links.objects.bulk_create(
         [
             kind_links(organisation_id=candidate.organisation.pk, structurekind_id=code)
@@ -339,9 +329,6 @@ def _write_links(candidates: list[_Candidate]) -> None:
         ],
         batch_size=1000,
     )
-    OrganisationSector.objects.filter(
-        organisation_id__in=organisation_ids, is_derived=True
-    ).delete()
     OrganisationSector.objects.bulk_create(
         [
             OrganisationSector(
@@ -351,7 +338,6 @@ def _write_links(candidates: list[_Candidate]) -> None:
             for sector_id in candidate.sector_ids
         ],
         batch_size=1000,
-        ignore_conflicts=True,
     )
 
 

@@ -99,10 +99,12 @@ def test_loading_the_same_file_again_is_skipped():
     assert load_demo_organisations(path=SAMPLE).skipped
 
 
-def test_a_forced_reload_updates_and_creates_nothing(report):
+def test_a_forced_reload_creates_nothing_and_overwrites_nothing(report):
+    Organisation.objects.filter(siren="807469317").update(description="Écrit par ses membres")
     again = load_demo_organisations(path=SAMPLE, force=True)
     assert again.organisations_created == 0
-    assert again.organisations_updated == 4
+    assert again.organisations_unchanged == 4
+    assert Organisation.objects.get(siren="807469317").description == "Écrit par ses membres"
     assert Organisation.objects.count() == 4
     assert Establishment.objects.count() == 4
 

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démonstration : {report.read} lignes lues, {report.organisations_created} organisations "
-                f"créées, {report.organisations_updated} mises à jour, {len(report.rejected)} lignes "
+                f"créées, {report.organisations_unchanged} déjà présentes (jamais écrasées), {len(report.rejected)} lignes "
                 f"rejetées, {len(report.warnings)} avertissements."
             )
         )
