@@ -8,6 +8,7 @@ from maillage.core.text import fold
 from maillage.directory.models import DailyNeed, Organisation, Sector
 from maillage.directory.selectors import sector_choices
 from maillage.membership.models import College, Membership, SelfAssessment, Vote
+from maillage.membership.services.organisations import PROFILE_FIELDS
 from maillage.territory.models import Commune
 
 
@@ -45,21 +46,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "brand",
-            "description",
-            "siren",
-            "rna",
-            "ess_family",
-            "is_esus",
-            "size_band",
-            "website",
-            "email",
-            "phone",
-            "sectors",
-            "daily_needs",
-        ]
+        fields = PROFILE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs) -> None:
