@@ -3,8 +3,17 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+
+
+class CompactJSONRenderer(JSONRenderer):
+    """No spaces after separators: map payloads are a third smaller."""
+
+    json_dumps_params = {"separators": (",", ":"), "ensure_ascii": False}
+
 
 api = NinjaAPI(
+    renderer=CompactJSONRenderer(),
     title="Maillage API",
     version="1",
     description=(

@@ -26,7 +26,7 @@
 
   function popupContent(properties) {
     var link = document.createElement("a");
-    link.href = properties.url;
+    link.href = "/organisations/" + encodeURIComponent(properties.slug) + "/";
     link.textContent = properties.name;
     return link;
   }

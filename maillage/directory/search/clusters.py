@@ -1,4 +1,8 @@
-"""Map clusters as GeoJSON: establishments grouped by H3 cell at a resolution fitting the zoom."""
+"""Map clusters as GeoJSON: establishments grouped by H3 cell at a resolution fitting the zoom.
+
+Single organisations carry `id`, `name` and `slug` (their page is /organisations/<slug>/):
+what a popup needs, and no more, to keep a view under 30 KB.
+"""
 
 from django.core.cache import cache
 from django.db import transaction
@@ -104,7 +108,7 @@ def _organisation_features(rows: list[tuple[float, float, int]]) -> list[dict]:
                 "count": 1,
                 "id": pk,
                 "name": names[pk][0],
-                "url": f"/organisations/{names[pk][1]}/",
+                "slug": names[pk][1],
             },
         )
         for latitude, longitude, pk in rows
