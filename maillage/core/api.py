@@ -50,6 +50,8 @@ _MESSAGES = {
     "string_too_short": "doit compter au moins {min_length} caractères",
     "string_pattern_mismatch": "n'a pas le format attendu",
     "enum": "doit valoir l'une de ces valeurs : {expected}",
+    "literal_error": "doit valoir l'une de ces valeurs : {expected}",
+    "bool_parsing": "doit valoir true ou false",
 }
 
 

@@ -132,3 +132,40 @@ def test_openapi_describes_every_endpoint(client):
 
 def test_the_api_documentation_page_is_served(client):
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        ("/api/v1/organisations?near=46.5,0.3&radius_km=-1", "radius_km", "entre 0 et 300"),
+        ("/api/v1/organisations?radius_km=10", "radius_km", "demande aussi near"),
+        ("/api/v1/organisations?bbox=1,2,3", "bbox", "4 nombres"),
+        ("/api/v1/organisations?bbox=170,-20,-170,-10", "bbox", "antiméridien"),
+        ("/api/v1/organisations?near=abc", "near", "2 nombres"),
+        ("/api/v1/organisations?near=95,2", "near", "latitude entre -90 et 90"),
+        ("/api/v1/organisations?sort=random", "sort", "l'une de ces valeurs"),
+        ("/api/v1/map/clusters?zoom=99", "zoom", "inférieur ou égal à 20"),
+        ("/api/v1/map/clusters?zoom=8&bbox=a,b,c,d", "bbox", "4 nombres"),
+    ],
+)
+def test_malformed_search_parameters_get_a_400_naming_the_field(client, url, field, message):
+    response = client.get(url)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == field
+    assert message in error["message"]
+
+
+def test_search_results_carry_their_distance_and_facets(client, organisations):
+    body = client.get("/api/v1/organisations", {"near": "44.56,6.08", "radius_km": 10}).json()
+    assert [result["name"] for result in body["results"]] == ["Recyclerie des Hautes-Alpes"]
+    assert body["results"][0]["distance_km"] < 10
+    assert {facet["value"] for facet in body["facets"]["kind"]} == {"ACI", "AI"}
+
+
+def test_map_clusters_are_geojson(client, organisations):
+    body = client.get("/api/v1/map/clusters", {"zoom": 14, "bbox": "5.9,44.4,6.3,44.7"}).json()
+    assert body["type"] == "FeatureCollection"
+    [feature] = body["features"]
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["properties"]["slug"] == organisations["gap"].slug
