@@ -87,15 +87,21 @@ def organisation_charter(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _published_charter():
+    """The charter to sign or assess against; there is nothing to do before one is published."""
+    current = charter.current_charter()
+    if current is None:
+        raise PermissionDenied(_("Aucune charte n'est encore publiée."))
+    return current
+
+
 @login_required
 @require_POST
 def charter_sign(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(
         request.user, slug, action=Action.SIGN_CHARTER
     )
-    current = charter.current_charter()
-    if current is None:
-        raise PermissionDenied(_("Aucune charte n'est encore publiée."))
+    current = _published_charter()
     form = CharterSignatureForm(request.POST, charter=current)
     if form.is_valid():
         try:
@@ -120,9 +126,7 @@ def charter_assess(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(
         request.user, slug, action=Action.ASSESS_CHARTER
     )
-    current = charter.current_charter()
-    if current is None:
-        raise PermissionDenied(_("Aucune charte n'est encore publiée."))
+    current = _published_charter()
     form = SelfAssessmentForm(request.POST, charter=current)
     if form.is_valid():
         try:
