@@ -15,6 +15,9 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Sign-up needs e-mail verification, so production cannot run without a way to send e-mails.
 globals().update(email_settings(env_str("EMAIL_URL")))
+# Several workers share rate limits and search-cache versions only through Redis.
+if not REDIS_URL:  # noqa: F405
+    raise ImproperlyConfigured("REDIS_URL is required in production (redis://host:6379/0).")
 SITE_URL = env_str("SITE_URL", f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 # WhiteNoise serves the collected, compressed and fingerprinted static files.

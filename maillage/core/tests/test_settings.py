@@ -15,7 +15,7 @@ def run_production_check(**env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL")
+        if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL", "REDIS_URL")
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
@@ -33,6 +33,7 @@ def test_production_settings_pass_the_deployment_checklist():
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key",
         ALLOWED_HOSTS="maillage.example.org",
         EMAIL_URL="smtp://maillage:secret@smtp.example.org:587",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
 
@@ -83,3 +84,12 @@ def test_env_helpers_fail_loudly_on_bad_values(monkeypatch):
     monkeypatch.setenv("MAILLAGE_NUMBER", "douze")
     with pytest.raises(ImproperlyConfigured, match="not an integer"):
         env_int("MAILLAGE_NUMBER", 1)
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    result = run_production_check(
+        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key",
+        ALLOWED_HOSTS="maillage.example.org",
+        EMAIL_URL="smtp://maillage:secret@smtp.example.org:587",
+    )
+    assert "REDIS_URL is required" in result.stderr

@@ -1,7 +1,7 @@
 """Map clusters as GeoJSON: establishments grouped by H3 cell at a resolution fitting the zoom.
 
 Single organisations carry `id`, `name` and `slug` (their page is /organisations/<slug>/):
-what a popup needs, and no more, to keep a view under 30 KB.
+what a popup needs, and no more, to keep views small.
 """
 
 from django.core.cache import cache
@@ -19,6 +19,7 @@ POINTS_FROM_ZOOM = 13
 CELL_COLUMNS = ((6, "h3_r3"), (9, "h3_r5"), (12, "h3_r7"))
 RESOLUTION_OF = {"h3_r3": 3, "h3_r5": 5, "h3_r7": 7}
 MAP_CELLS_VERSION_KEY = "map-cells:version"
+REBUILDING_KEY = "map-cells:rebuilding"
 
 
 def rebuild_map_cells() -> int:
@@ -45,6 +46,7 @@ def rebuild_map_cells() -> int:
                 batch_size=5000,
             )
     cache.set(MAP_CELLS_VERSION_KEY, version, timeout=None)
+    cache.delete(REBUILDING_KEY)
     return MapCell.objects.count()
 
 
@@ -54,11 +56,9 @@ def _fresh_map_cells() -> bool:
         return True
     from maillage.directory.tasks import rebuild_map_cells as rebuild_task
 
-    if cache.add("map-cells:rebuilding", True, timeout=300):
-        try:
-            rebuild_task.enqueue()
-        finally:
-            cache.delete("map-cells:rebuilding")
+    # One rebuild at a time; the flag expires by itself if a worker dies while rebuilding.
+    if cache.add(REBUILDING_KEY, True, timeout=300):
+        rebuild_task.enqueue()
     return cache.get(MAP_CELLS_VERSION_KEY) == directory_version()
 
 
