@@ -1,0 +1,34 @@
+import pytest
+from django.test import RequestFactory
+
+from maillage.core.ratelimit import Limit, RateLimited, hit, hit_by_address
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ("5/m", Limit(5, 60)),
+        ("100/h", Limit(100, 3600)),
+        ("20/10m", Limit(20, 600)),
+        ("3/d", Limit(3, 86400)),
+    ],
+)
+def test_rates_are_parsed(rate, expected):
+    assert Limit.parse(rate) == expected
+
+
+def test_a_key_is_refused_once_its_window_is_full_and_told_when_to_retry():
+    for _ in range(3):
+        hit("contact", "alice", "3/h")
+    with pytest.raises(RateLimited) as refused:
+        hit("contact", "alice", "3/h")
+    assert 1 <= refused.value.retry_after <= 3600
+    hit("contact", "bob", "3/h")  # other keys keep their own count
+    hit("report", "alice", "3/h")  # and other actions too
+
+
+def test_limits_by_client_address():
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
+    hit_by_address(request, "export", "1/m")
+    with pytest.raises(RateLimited):
+        hit_by_address(request, "export", "1/m")
