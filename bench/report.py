@@ -7,6 +7,8 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+from sections import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
@@ -110,7 +112,7 @@ def engine_section(result: dict) -> list[str]:
 def main() -> None:
     results = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
     lines = [
-        "# Benchmarks",
+        "## Directory search and map",
         "",
         f"Measured on {date.today().isoformat()}: {machine()}.",
         "",
@@ -124,7 +126,7 @@ def main() -> None:
         lines += engine_section(result)
     if notes.exists():
         lines += [notes.read_text()]
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
+    write_section("search", "\n".join(lines))
     print("\n".join(lines))
 
 
