@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "maillage.core.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -5,6 +5,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from maillage.core.ratelimit import RateLimited
+
 
 class CompactJSONRenderer(JSONRenderer):
     """No spaces after separators: map payloads are a third smaller."""
@@ -88,3 +90,12 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, str(exc) or "Ressource introuvable.")
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(
+        request, 429, f"Trop de requêtes : réessayez dans {exc.retry_after} secondes."
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response

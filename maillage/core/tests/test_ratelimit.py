@@ -32,3 +32,23 @@ def test_limits_by_client_address():
     hit_by_address(request, "export", "1/m")
     with pytest.raises(RateLimited):
         hit_by_address(request, "export", "1/m")
+
+
+def test_a_rate_limited_api_call_answers_429_with_retry_after(rf):
+    from maillage.core.api import on_rate_limited
+
+    response = on_rate_limited(rf.get("/api/v1/x"), RateLimited(retry_after=42))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "42"
+    assert "42 secondes" in response.content.decode()
+
+
+def test_a_rate_limited_page_answers_429_with_retry_after(rf):
+    from maillage.core.middleware import RateLimitedMiddleware
+
+    middleware = RateLimitedMiddleware(lambda request: None)
+    response = middleware.process_exception(rf.get("/"), RateLimited(retry_after=30))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "30"
+    assert "Réessayez dans 30 secondes" in response.content.decode()
+    assert middleware.process_exception(rf.get("/"), ValueError()) is None
