@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PROD_PORT ?= 8003
 
 .PHONY: run setup test test-e2e lint format bench screenshots messages clean
+.PHONY: serve-prod backup restore loadtest
 
 $(VENV)/.installed: requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +56,10 @@ screenshots: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore="e2e/*"
 	$(PY) manage.py compilemessages --ignore=.venv
+
+## serve-prod: production settings under granian on 127.0.0.1:8003, static files by whitenoise
+serve-prod: $(VENV)/.installed
+	HOST=$(HOST) PORT=$(PROD_PORT) scripts/serve_prod.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal

@@ -65,3 +65,18 @@ def email_settings(url: str) -> dict[str, object]:
         "EMAIL_USE_TLS": parts.scheme == "smtp",
         "EMAIL_USE_SSL": parts.scheme == "smtps",
     }
+
+
+def cache_settings(url: str) -> dict[str, object]:
+    """The default cache from one URL: redis://host:6379/0 (or rediss://), locmem:// or empty
+    (a per-process memory cache: development and tests only)."""
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit(url).scheme if url else "locmem"
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r} is not redis://host:6379/0, rediss://… or locmem://."
+    )

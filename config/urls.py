@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core import health
 from maillage.core.api import api
 from maillage.directory.api import router as directory_router
 from maillage.territory.api import router as territory_router
@@ -14,6 +15,8 @@ admin.site.site_title = _("Maillage")
 admin.site.index_title = _("Animation du territoire")
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

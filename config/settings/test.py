@@ -1,5 +1,6 @@
 """Tests: fast hashing, e-mails kept in memory, tasks run at once, tiles never fetched."""
 
+from config.security import content_security_policy
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -12,3 +13,7 @@ STORAGES = {
 }
 # Browser tests must not reach the internet: tiles point at a closed local port.
 MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
+# The replica alias exists in tests, mirroring the test database; the router is switched on by
+# the tests that exercise it (maillage/core/tests/test_db_router.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -8,6 +8,7 @@ Redis in production so that every worker sees the same counts.
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -37,7 +38,11 @@ class RateLimited(Exception):
 
 
 def client_address(request: HttpRequest) -> str:
-    """The caller's address; behind a reverse proxy, REMOTE_ADDR is set by the proxy config."""
+    """The caller's address: the trusted proxy's header when CLIENT_IP_HEADER names one."""
+    if settings.CLIENT_IP_HEADER:
+        forwarded = request.headers.get(settings.CLIENT_IP_HEADER, "").strip()
+        if forwarded:
+            return forwarded[:64]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -52,3 +52,12 @@ def test_a_rate_limited_page_answers_429_with_retry_after(rf):
     assert response["Retry-After"] == "30"
     assert "Réessayez dans 30 secondes" in response.content.decode()
     assert middleware.process_exception(rf.get("/"), ValueError()) is None
+
+
+def test_the_proxy_header_names_the_client_when_configured(rf, settings):
+    from maillage.core.ratelimit import client_address
+
+    request = rf.get("/", headers={"X-Real-IP": "203.0.113.7"}, REMOTE_ADDR="10.0.0.1")
+    assert client_address(request) == "10.0.0.1"
+    settings.CLIENT_IP_HEADER = "X-Real-IP"
+    assert client_address(request) == "203.0.113.7"

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import email_settings, env_bool, env_int
+from config.env import cache_settings, email_settings, env_bool, env_int
+from config.security import content_security_policy
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -15,7 +16,15 @@ def run_production_check(**env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL", "REDIS_URL")
+        if key
+        not in (
+            "SECRET_KEY",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "EMAIL_URL",
+            "REDIS_URL",
+            "CACHE_URL",
+        )
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
@@ -92,4 +101,39 @@ def test_production_refuses_to_start_without_a_shared_cache():
         ALLOWED_HOSTS="maillage.example.org",
         EMAIL_URL="smtp://maillage:secret@smtp.example.org:587",
     )
-    assert "REDIS_URL is required" in result.stderr
+    assert "CACHE_URL (or REDIS_URL) is required" in result.stderr
+
+
+def test_cache_url_is_accepted_like_redis_url():
+    result = run_production_check(
+        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key",
+        ALLOWED_HOSTS="maillage.example.org",
+        EMAIL_URL="smtp://maillage:secret@smtp.example.org:587",
+        CACHE_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/3", "django.core.cache.backends.redis.RedisCache"),
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+)
+def test_cache_url_gives_the_cache_backend(url, backend):
+    assert cache_settings(url)["BACKEND"] == backend
+
+
+def test_a_cache_url_of_an_unknown_kind_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        cache_settings("memcached://127.0.0.1:11211")
+
+
+def test_the_map_tiles_host_is_the_only_outside_source_of_images():
+    policy = content_security_policy("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    directives = policy["DIRECTIVES"]
+    assert directives["img-src"] == ["'self'", "data:", "https://*.tile.example.org"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]

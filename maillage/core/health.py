@@ -1,0 +1,64 @@
+"""Probes for load balancers and orchestrators: cheap liveness, and readiness to serve."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+_migrations_checked = False
+
+
+def _database_ok() -> bool:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False
+
+
+def _cache_ok() -> bool:
+    key, value = "readyz:probe", uuid.uuid4().hex
+    try:
+        cache.set(key, value, timeout=10)
+        return cache.get(key) == value
+    except Exception:
+        return False
+
+
+def _migrations_applied() -> bool:
+    """Checked once per process while true: a running process never loses migrations."""
+    global _migrations_checked
+    if not _migrations_checked:
+        connection = connections[DEFAULT_DB_ALIAS]
+        try:
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError:
+            return False
+        _migrations_checked = not plan
+    return _migrations_checked
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Alive: the process answers and reaches its database (one `SELECT 1`)."""
+    ok = _database_ok()
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "database": ok}, status=200 if ok else 503
+    )
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: database, shared cache, and every migration applied."""
+    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    checks["migrations"] = checks["database"] and _migrations_applied()
+    ok = all(checks.values())
+    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
