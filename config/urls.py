@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core import health
 from maillage.core.api import api
 from maillage.directory.api import router as directory_router
+from maillage.membership import api as membership_api  # noqa: F401  (adds the write endpoints)
 from maillage.territory.api import router as territory_router
 
 api.add_router("/", directory_router)

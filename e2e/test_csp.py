@@ -64,6 +64,6 @@ def test_the_main_pages_load_without_any_content_security_policy_violation(page,
     visit("/compte/")
     visit(f"/organisations/{organisation.slug}/modifier/")
     visit(f"/organisations/{organisation.slug}/historique/")
-    # TOKENS
+    visit("/compte/jetons/")
     csp_messages = [text for text in messages if "Content Security Policy" in text]
     assert csp_messages == []

@@ -175,6 +175,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 # The largest file an importer accepts (bytes); bigger ones are refused before being read.
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 
+# API writes per person (token or session), and heavy anonymous reads (exports) per address.
+API_WRITE_RATE = env_str("API_WRITE_RATE", "60/m")
+API_HEAVY_READ_RATE = env_str("API_HEAVY_READ_RATE", "20/h")
+
 # Behind a reverse proxy: the header it sets to the visitor's address (X-Real-IP), for rate limits.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 

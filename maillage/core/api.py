@@ -1,7 +1,9 @@
 """The one JSON API of the platform, /api/v1/, with French error messages in one shape."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
@@ -21,7 +23,9 @@ api = NinjaAPI(
     description=(
         "Annuaire ouvert des organisations de l'économie sociale et solidaire. "
         "Lecture publique, sans authentification. Listes paginées : `page` (à partir de 1) et "
-        "`page_size` (20 par défaut, 100 au plus)."
+        "`page_size` (20 par défaut, 100 au plus). Écriture : jeton personnel "
+        "(`Authorization: Bearer mlg_…`, créé dans « Mon compte ») ou session du site avec "
+        "l'en-tête `X-CSRFToken` ; limites de débit, réponse 429 avec `Retry-After`."
     ),
     urls_namespace="api-v1",
 )
@@ -99,3 +103,24 @@ def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(
+        request,
+        401,
+        "Authentification requise : jeton personnel (Authorization: Bearer …) ou session.",
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, str(exc) or "Action non autorisée.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, str(exc))

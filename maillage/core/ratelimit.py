@@ -65,3 +65,14 @@ def hit(action: str, key: str, rate: str) -> None:
 def hit_by_address(request: HttpRequest, action: str, rate: str) -> None:
     """Rate-limit `action` per client address."""
     hit(action, client_address(request), rate)
+
+
+def limit_heavy_read(request: HttpRequest, action: str, rate: str = "") -> None:
+    """Exports and other costly reads: anonymous callers per address, signed-in ones per person
+    (ten times the rate). `rate` defaults to API_HEAVY_READ_RATE."""
+    limit = Limit.parse(rate or settings.API_HEAVY_READ_RATE)
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        hit(action, f"user:{user.pk}", f"{limit.count * 10}/{limit.seconds}s")
+    else:
+        hit_by_address(request, action, f"{limit.count}/{limit.seconds}s")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from maillage.directory.admin import OrganisationAdmin
 from maillage.directory.models import Organisation
 from maillage.membership.models import (
+    ApiToken,
     Application,
     ChangeRecord,
     Charter,
@@ -150,3 +151,25 @@ class OrganisationWithHistoryAdmin(OrganisationAdmin):
             % {"fields": labels},
             changes=changes,
         )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Listed to revoke a leaked token; the secret itself is never stored."""
+
+    list_display = [
+        "name",
+        "user",
+        "organisation",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__email", "organisation__name"]
+    readonly_fields = ["user", "organisation", "name", "prefix", "last_used_at"]
+    fields = [*readonly_fields, "revoked_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

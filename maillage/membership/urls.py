@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.membership.views import accounts, charter, organisations, trust, validation
+from maillage.membership.views import accounts, charter, organisations, tokens, trust, validation
 
 app_name = "membership"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     ),
     path("compte/mes-donnees.json", accounts.personal_data_export, name="personal_data_export"),
     path("compte/supprimer/", accounts.account_delete, name="account_delete"),
+    path("compte/jetons/", tokens.api_tokens, name="api_tokens"),
+    path("compte/jetons/<int:pk>/revoquer/", tokens.api_token_revoke, name="api_token_revoke"),
     path("donnees-personnelles/", accounts.privacy, name="privacy"),
     path("charte/", charter.charter_page, name="charter"),
     path(

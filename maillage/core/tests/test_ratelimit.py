@@ -61,3 +61,17 @@ def test_the_proxy_header_names_the_client_when_configured(rf, settings):
     assert client_address(request) == "10.0.0.1"
     settings.CLIENT_IP_HEADER = "X-Real-IP"
     assert client_address(request) == "203.0.113.7"
+
+
+def test_heavy_reads_are_limited_per_address_for_anonymous_callers(rf, settings):
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.core.ratelimit import RateLimited, limit_heavy_read
+
+    settings.API_HEAVY_READ_RATE = "2/h"
+    request = rf.get("/api/v1/export", REMOTE_ADDR="198.51.100.4")
+    request.user = AnonymousUser()
+    limit_heavy_read(request, "export")
+    limit_heavy_read(request, "export")
+    with pytest.raises(RateLimited):
+        limit_heavy_read(request, "export")

@@ -8,9 +8,11 @@ from maillage.membership.models.charter import (
 )
 from maillage.membership.models.profiles import ChangeRecord, FreshnessReminder, Suggestion
 from maillage.membership.models.roles import Claim, Membership, PlatformRole
+from maillage.membership.models.tokens import ApiToken
 from maillage.membership.models.validation import Application, College, ReviewReminder, Vote
 
 __all__ = [
+    "ApiToken",
     "Application",
     "ChangeRecord",
     "Charter",

@@ -10,6 +10,7 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
 from maillage.membership.models import (
+    ApiToken,
     ChangeRecord,
     CharterSignature,
     Claim,
@@ -104,6 +105,17 @@ def export_personal_data(user: User) -> dict[str, Any]:
         "auto_evaluations": [
             {"organisation": a.organisation.name, "annee": a.year, "commentaire": a.comment}
             for a in SelfAssessment.objects.filter(assessed_by=user).select_related("organisation")
+        ],
+        "jetons_api": [
+            {
+                "nom": t.name,
+                "organisation": t.organisation.name,
+                "debut": t.prefix,
+                "cree_le": _date(t.created_at),
+                "derniere_utilisation": _date(t.last_used_at),
+                "revoque_le": _date(t.revoked_at),
+            }
+            for t in ApiToken.objects.filter(user=user).select_related("organisation")
         ],
         "modifications_de_fiches": [
             {
