@@ -39,8 +39,9 @@ def matching(organisations: QuerySet, query: str) -> QuerySet:
         )
         return organisations.filter(pk__in=ids)
     if connection.vendor == "postgresql":
+        # Unqualified: inside a subquery Django aliases the table (U0); only it has this column.
         match = RawSQL(
-            "directory_organisation.search_vector @@ to_tsquery('french'::regconfig, %s)",
+            "search_vector @@ to_tsquery('french'::regconfig, %s)",
             [_tsquery(terms)],
             output_field=BooleanField(),
         )

@@ -169,3 +169,12 @@ def test_map_clusters_are_geojson(client, organisations):
     [feature] = body["features"]
     assert feature["geometry"]["type"] == "Point"
     assert feature["properties"]["slug"] == organisations["gap"].slug
+
+
+def test_map_clusters_filter_by_words(client, organisations):
+    # PostgreSQL used to fail here: the words' match named the table, aliased in a subquery.
+    body = client.get(
+        "/api/v1/map/clusters", {"q": "recyclerie", "zoom": 14, "bbox": "5.9,44.4,6.3,44.7"}
+    ).json()
+    [feature] = body["features"]
+    assert feature["properties"]["slug"] == organisations["gap"].slug
