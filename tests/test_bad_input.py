@@ -195,7 +195,7 @@ def test_uploaded_file_names_never_leave_their_folder(name):
 def test_an_upload_over_the_size_limit_is_refused_by_name_and_size(settings):
     settings.MAX_UPLOAD_SIZE = 1024
     upload = SimpleUploadedFile("../../organisations.csv", b"x" * 2048)
-    with pytest.raises(ValidationError, match="organisations.csv.*2,0"):
+    with pytest.raises(ValidationError, match=r"organisations\.csv.*2,0"):
         check_upload(upload, extensions=(".csv",))
 
 
@@ -218,7 +218,7 @@ def test_a_zip_bomb_is_refused_before_it_is_read(settings):
 
 def test_a_corrupt_spreadsheet_is_refused_with_its_name():
     upload = SimpleUploadedFile("organisations.xlsx", (BAD / "invalid_utf8.csv").read_bytes())
-    with pytest.raises(ValidationError, match="organisations.xlsx.*illisible"):
+    with pytest.raises(ValidationError, match=r"organisations\.xlsx.*illisible"):
         check_upload(upload, extensions=(".xlsx",))
 
 
