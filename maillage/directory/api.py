@@ -124,7 +124,7 @@ def list_organisations(
 
 @router.get(
     "/organisations/{organisation_id}",
-    response={200: OrganisationDetail, 404: ErrorOut},
+    response={200: OrganisationDetail, 400: ErrorOut, 404: ErrorOut},
     summary="Lire une organisation",
 )
 def get_organisation(request: HttpRequest, organisation_id: int):
