@@ -3,6 +3,8 @@ generated parameters and bodies, never answers 500 and always answers what the s
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -32,7 +34,17 @@ CONTRACT = [
 
 
 @pytest.fixture
-def directory(db):
+def same_connection():
+    """Like Django's test client: requests must not close the test's transaction connection."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def directory(db, same_connection):
     organisation = located_organisation(name="Recyclerie du Clain")
     located_organisation(name="Épicerie solidaire")
     member = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user

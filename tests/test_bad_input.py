@@ -225,3 +225,34 @@ def test_a_corrupt_spreadsheet_is_refused_with_its_name():
 def test_an_ordinary_upload_passes_with_its_safe_name():
     upload = SimpleUploadedFile("Données été 2026.CSV", b"nom;siret\n")
     assert check_upload(upload, extensions=(".csv",)) == "Données été 2026.csv"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/organisations?commune=%00",
+        "/api/v1/map/clusters?sector=a%00b",
+        "/api/v1/territory/communes?q=%00",
+        "/annuaire/?commune=%00",
+    ],
+)
+def test_a_nul_character_in_a_parameter_is_400_naming_it(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "caractère nul" in response.content.decode()
+
+
+def test_a_nul_character_in_a_json_body_is_400_and_changes_nothing(editor, unchanged_rows):
+    client, organisation = editor
+    client.get(reverse("membership:account"))
+    start, check = unchanged_rows
+    start()
+    response = client.patch(
+        f"/api/v1/organisations/{organisation.pk}",
+        data='{"brand": "Recyclerie\\u0000"}',
+        content_type="application/json",
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "body"
+    check()

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 
@@ -43,3 +43,42 @@ class RateLimitedMiddleware:
         response = render(request, "429.html", {"retry_after": exception.retry_after}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character is never legitimate in a parameter, and PostgreSQL refuses it in text:
+    answer 400 naming the parameter, before any view or query sees it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        message = f"{field} ne doit pas contenir de caractère nul (\\0)."
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "detail": "Paramètres invalides.",
+                    "errors": [{"field": field, "message": message}],
+                },
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return render(request, "400.html", {"message": message}, status=400)
+
+    @staticmethod
+    def _field_with_nul(request: HttpRequest) -> str | None:
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "")
+        if request.content_type == "application/json" and request.method in (
+            "POST",
+            "PUT",
+            "PATCH",
+        ):
+            body = request.body
+            if b"\\u0000" in body or b"\x00" in body:
+                return "body"
+        return None
