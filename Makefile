@@ -61,5 +61,15 @@ messages: $(VENV)/.installed
 serve-prod: $(VENV)/.installed
 	HOST=$(HOST) PORT=$(PROD_PORT) scripts/serve_prod.sh
 
+## backup: a consistent copy of the database in $(BACKUP_DIR) (SQLite backup API or pg_dump -Fc)
+BACKUP_DIR ?= backups
+backup: $(VENV)/.installed
+	$(PY) manage.py backup --dir $(BACKUP_DIR)
+
+## restore FILE=…: replace the database's content with a backup (asks nothing: it is --force)
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || (echo "Usage: make restore FILE=backups/maillage-….sqlite3" && exit 2)
+	$(PY) manage.py restore "$(FILE)" --force
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal
