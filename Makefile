@@ -71,5 +71,11 @@ restore: $(VENV)/.installed
 	@test -n "$(FILE)" || (echo "Usage: make restore FILE=backups/maillage-….sqlite3" && exit 2)
 	$(PY) manage.py restore "$(FILE)" --force
 
+## loadtest: 50 virtual users for 60 s against serve-prod on 127.0.0.1 → BENCHMARKS.md (not in test)
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+loadtest: $(VENV)/.installed
+	$(PY) bench/loadtest.py --users $(LOAD_USERS) --duration $(LOAD_SECONDS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-shm db.sqlite3-wal

@@ -82,9 +82,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the server read while a loader writes; a busy timeout avoids "database is locked".
+    # IMMEDIATE: a write transaction takes the lock when it begins, so concurrent writers wait
+    # for the busy timeout instead of failing when a read transaction upgrades (load test: 500s).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
     }
 # Read replica: read-only queries outside transactions go there (maillage.core.db_router).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
