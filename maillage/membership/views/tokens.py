@@ -31,9 +31,10 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            memberships__user=user
-        ).order_by("name")
+        kept = Organisation.objects.filter(memberships__user=user).order_by("name")
+        self.fields["organisation"].queryset = kept
+        if len(kept[:2]) == 1:
+            self.fields["organisation"].initial = kept[0]
 
 
 @never_cache
