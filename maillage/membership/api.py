@@ -54,13 +54,10 @@ def patch_organisation(request: HttpRequest, organisation_id: int, payload: Orga
     animators of its territory; validated like the edit page, recorded in its history."""
     organisation = get_organisation_for_api_write(request, organisation_id)
     data = payload.model_dump(exclude_unset=True)
-    if data.get("siren") is not None:
+    if data.get("siren"):
         data["siren"] = "".join(data["siren"].split())
-    data = {
-        name: ("" if value is None and name != "is_esus" else value) for name, value in data.items()
-    }
-    if data.get("is_esus") is None:
-        data.pop("is_esus", None)
+    if "is_esus" in data and data["is_esus"] is None:
+        del data["is_esus"]  # the service turns the other nulls into empty values
     try:
         update_organisation(organisation=organisation, user=request.auth, data=data)
     except ValidationError as error:

@@ -107,3 +107,18 @@ def test_pages_carry_a_strict_content_security_policy(client, db):
     assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "object-src 'none'" in policy
+
+
+def test_a_missing_page_is_a_french_404_page_with_the_policy(client, db):
+    response = client.get("/page-qui-n-existe-pas/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_500_page_is_french_and_stands_alone():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Une erreur est survenue" in html
+    assert "<script" not in html and "style=" not in html
