@@ -47,6 +47,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py sqlite --size $(BENCH_SIZE)
 	$(PY) bench/run.py postgresql --size $(BENCH_SIZE)
 	$(PY) bench/report.py
+	$(PY) bench/loadtest.py --users $(LOAD_USERS) --duration $(LOAD_SECONDS)
 
 ## screenshots: pictures of the main pages from a server running on $(HOST):$(PORT)
 screenshots: $(VENV)/.installed
