@@ -256,3 +256,49 @@ def test_a_nul_character_in_a_json_body_is_400_and_changes_nothing(editor, uncha
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "body"
     check()
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
+def test_markup_in_an_establishments_name_and_address_is_shown_escaped(editor, text):
+    client, organisation = editor
+    response = client.post(
+        reverse("membership:establishment_add", args=[organisation.slug]),
+        {"name": text, "address": text, "postal_code": "86100", "commune_name": "chatellerault"},
+    )
+    assert response.status_code == 302
+    establishment = organisation.establishments.get(commune__name="Châtellerault")
+    assert establishment.name == text.strip()
+    shown = client.get(organisation.get_absolute_url()).content.decode()
+    shown += client.get(
+        reverse("membership:organisation_history", args=[organisation.slug])
+    ).content.decode()
+    if "<" in text:
+        assert text not in shown
+        assert escape(text.strip()) in shown
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"postal_code": "<script>", "commune_name": "x"},
+        {"postal_code": "86100", "commune_name": "chatellerault", "latitude": "NaN"},
+        {"postal_code": "86100", "commune_name": "chatellerault", "latitude": "1e400"},
+        {"postal_code": "86100", "commune_name": "\u202e" + "x" * 500},
+        {"postal_code": "86100", "commune_name": "chatellerault", "siret": "' OR 1=1 --"},
+    ],
+)
+def test_hostile_establishment_values_are_refused_and_change_nothing(
+    editor, unchanged_rows, changes
+):
+    client, organisation = editor
+    start, check = unchanged_rows
+    start()
+    response = client.post(
+        reverse("membership:establishment_add", args=[organisation.slug]), changes
+    )
+    assert response.status_code == 200
+    assert (
+        "form-errors" in response.content.decode()
+        or "plusieurs communes" in response.content.decode()
+    )
+    check()
