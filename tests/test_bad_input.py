@@ -302,3 +302,19 @@ def test_hostile_establishment_values_are_refused_and_change_nothing(
         or "plusieurs communes" in response.content.decode()
     )
     check()
+
+
+@pytest.mark.parametrize("path", ["/organisations/{slug}/modifier/", "/api/v1/organisations/{pk}"])
+def test_a_100_mb_request_is_refused_by_its_size_before_it_is_read(editor, unchanged_rows, path):
+    client, organisation = editor
+    start, check = unchanged_rows
+    start()
+    response = client.post(
+        path.format(slug=organisation.slug, pk=organisation.pk),
+        data=b"x" * 10,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(100 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "100 Mo" in response.content.decode()
+    check()

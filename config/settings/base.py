@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "maillage.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "maillage.core.middleware.RequestSizeLimitMiddleware",
     "maillage.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.core.middleware.ChosenLanguageMiddleware",

@@ -82,3 +82,32 @@ class RejectNulMiddleware:
             if b"\\u0000" in body or b"\x00" in body:
                 return "body"
         return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared size exceeds what any form or import accepts, before its
+    body is read: a 100 MB upload gets a 413 at once instead of filling a temporary file. The
+    reverse proxy's `client_max_body_size` is the first guard; this one holds without it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.MAX_UPLOAD_SIZE + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if declared <= limit:
+            return self.get_response(request)
+        message = (
+            f"La demande pèse {declared / 1_048_576:.0f} Mo : "
+            f"{limit / 1_048_576:.0f} Mo au plus, fichiers compris."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": message, "errors": []},
+                status=413,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return render(request, "400.html", {"message": message}, status=413)
