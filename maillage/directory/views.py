@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from maillage.directory.forms import DirectoryFilterForm
 from maillage.directory.models import Establishment, Organisation, OrganisationSector
+from maillage.directory.search.cache import cached
 from maillage.directory.search.query import (
     DirectoryFilters,
     SearchResult,
@@ -35,14 +36,16 @@ def _search(request: HttpRequest, filters: DirectoryFilters, *, with_facets: boo
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # The same for every visitor until the directory changes: computed once per directory
+    # version (the load test's heaviest page: counts over every organisation, 5,000 points).
     organisations = Organisation.objects.published()
     return render(
         request,
         "directory/home.html",
         {
-            "counts": directory_counts(),
-            "sector_groups": sector_groups_with_counts(),
-            "map_points": map_points(organisations),
+            "counts": cached("home", "counts", directory_counts),
+            "sector_groups": cached("home", "sectors", lambda: list(sector_groups_with_counts())),
+            "map_points": cached("home", "points", lambda: map_points(organisations)),
             "latest": organisations.with_card_data().order_by("-updated_at", "-pk")[:6],
         },
     )

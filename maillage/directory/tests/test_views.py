@@ -159,3 +159,11 @@ def test_a_missing_page_is_a_friendly_404(client):
     response = client.get("/organisations/n-existe-pas/")
     assert response.status_code == 404
     assert "Chercher dans l'annuaire" in response.content.decode()
+
+
+def test_the_home_page_counts_a_new_organisation_at_once(client, django_capture_on_commit_callbacks):
+    located_organisation(name="Première structure")
+    before = client.get("/").context["counts"]["organisations"]
+    with django_capture_on_commit_callbacks(execute=True):
+        located_organisation(name="Nouvelle structure")
+    assert client.get("/").context["counts"]["organisations"] == before + 1
