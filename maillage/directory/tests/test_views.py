@@ -161,7 +161,9 @@ def test_a_missing_page_is_a_friendly_404(client):
     assert "Chercher dans l'annuaire" in response.content.decode()
 
 
-def test_the_home_page_counts_a_new_organisation_at_once(client, django_capture_on_commit_callbacks):
+def test_the_home_page_counts_a_new_organisation_at_once(
+    client, django_capture_on_commit_callbacks
+):
     located_organisation(name="Première structure")
     before = client.get("/").context["counts"]["organisations"]
     with django_capture_on_commit_callbacks(execute=True):
