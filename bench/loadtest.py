@@ -1,6 +1,7 @@
 """Load test: N virtual users for D seconds against `make serve-prod` on 127.0.0.1.
 
     .venv/bin/python bench/loadtest.py --users 50 --duration 60
+    .venv/bin/python bench/loadtest.py --database-url postgres://postgres@127.0.0.1:5432/maillage_bench
 
 Mixed workload (search pages and API, map clusters, organisation pages and API, home, a few
 API writes with personal tokens), then a trivial endpoint (/healthz). Writes the figures to the
@@ -112,11 +113,13 @@ def prepare(database_url: str) -> dict:
     sample = list(published.order_by("?").values_list("pk", "slug")[:500])
     writers = []
     for number, (pk, _slug) in enumerate(sample[:WRITERS]):
-        user = get_user_model().objects.create_user(
-            username=f"charge-{number}", email=f"charge-{number}@maillage.test", password=None
+        user, _created = get_user_model().objects.get_or_create(
+            username=f"charge-{number}", defaults={"email": f"charge-{number}@maillage.test"}
         )
         organisation = Organisation.objects.get(pk=pk)
-        Membership.objects.create(user=user, organisation=organisation, role="admin")
+        Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": "admin"}
+        )
         writers.append(
             (pk, create_api_token(user=user, organisation=organisation, name="charge")[1])
         )
@@ -272,11 +275,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/4")
+    parser.add_argument(
+        "--database-url", default="", help="serve this database instead of a SQLite copy"
+    )
     parser.add_argument("--no-write", action="store_true", help="print, do not touch BENCHMARKS.md")
     args = parser.parse_args()
 
-    source = copy_database()
-    database_url = f"sqlite:///{LOAD_DB}"
+    if args.database_url:
+        # An existing database (e.g. PostgreSQL at 1M): the writers and their writes stay in it.
+        source, database_url = args.database_url.rsplit("/", 1)[-1], args.database_url
+    else:
+        source = copy_database()
+        database_url = f"sqlite:///{LOAD_DB}"
     data = prepare(database_url)
     environment = {
         **os.environ,
@@ -355,7 +365,7 @@ def render(
         f"`.venv/bin/python bench/loadtest.py --users {args.users} --duration {args.duration}` "
         f"on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: `make serve-prod` (granian "
         f"{args.workers} WSGI workers × {args.threads} threads, production settings, JSON logs, "
-        f"WhiteNoise, Redis cache, one task worker) on 127.0.0.1, SQLite copy of `{source}` "
+        f"WhiteNoise, Redis cache, one task worker) on 127.0.0.1, database `{source}` "
         f"({data['count']:,} published organisations), {args.users} virtual users in a closed "
         f"loop (no think time), after a 5 s warm-up. Machine: {os.cpu_count()} cores, "
         f"{platform.machine()}, 24 GiB; client and server on the same cores. Load average "
