@@ -29,5 +29,6 @@ def content_security_policy(tile_url: str) -> dict[str, object]:
             "base-uri": [SELF],
             "form-action": [SELF],
             "frame-ancestors": [NONE],
+            "report-uri": ["/csp-report"],
         }
     }

@@ -1,13 +1,18 @@
-"""Probes for load balancers and orchestrators: cheap liveness, and readiness to serve."""
+"""Probes for load balancers and orchestrators (liveness, readiness), and CSP violation reports."""
 
+import json
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from maillage.core.ratelimit import hit_by_address
 
 _migrations_checked = False
 
@@ -62,3 +67,35 @@ def readyz(request: HttpRequest) -> JsonResponse:
     checks["migrations"] = checks["database"] and _migrations_applied()
     ok = all(checks.values())
     return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+
+
+_csp_logger = logging.getLogger("maillage.csp")
+_MAX_REPORT_BYTES = 16 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Browsers post Content Security Policy violations here (`report-uri`): one warning line
+    each in the logs, so that a page broken by the policy shows up in production."""
+    hit_by_address(request, "csp-report", "60/m")
+    if int(request.META.get("CONTENT_LENGTH") or 0) > _MAX_REPORT_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(request.body or b"{}").get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    _csp_logger.warning(
+        "CSP violation: %s blocked %s on %s",
+        str(report.get("violated-directive", ""))[:200],
+        str(report.get("blocked-uri", ""))[:500],
+        str(report.get("document-uri", ""))[:500],
+        extra={
+            "directive": str(report.get("violated-directive", ""))[:200],
+            "blocked_uri": str(report.get("blocked-uri", ""))[:500],
+            "document_uri": str(report.get("document-uri", ""))[:500],
+        },
+    )
+    return HttpResponse(status=204)

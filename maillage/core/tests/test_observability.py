@@ -122,3 +122,39 @@ def test_the_500_page_is_french_and_stands_alone():
     html = render_to_string("500.html")
     assert "Une erreur est survenue" in html
     assert "<script" not in html and "style=" not in html
+
+
+def test_csp_violations_reported_by_browsers_are_logged(client, db, caplog):
+    report = {
+        "csp-report": {
+            "document-uri": "https://maillage.example.org/annuaire/",
+            "violated-directive": "script-src-elem",
+            "blocked-uri": "inline",
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="maillage.csp"):
+        response = client.post(
+            "/csp-report", data=json.dumps(report), content_type="application/csp-report"
+        )
+    assert response.status_code == 204
+    [record] = [r for r in caplog.records if r.name == "maillage.csp"]
+    assert record.directive == "script-src-elem"
+    assert record.document_uri.endswith("/annuaire/")
+
+
+@pytest.mark.parametrize("body", ["pas du json", "[1, 2]", '{"csp-report": "x"}'])
+def test_malformed_csp_reports_are_400(client, db, body):
+    response = client.post("/csp-report", data=body, content_type="application/csp-report")
+    assert response.status_code == 400
+
+
+def test_csp_reports_are_rate_limited(client, db):
+    statuses = {
+        client.post("/csp-report", data="{}", content_type="application/csp-report").status_code
+        for _ in range(61)
+    }
+    assert 429 in statuses
+
+
+def test_the_policy_asks_browsers_to_report_violations(client, db):
+    assert "report-uri /csp-report" in client.get("/healthz")["Content-Security-Policy"]
