@@ -203,3 +203,13 @@ def test_a_member_without_admin_role_may_write(client, organisation):
     user = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER).user
     raw = create_api_token(user=user, organisation=organisation, name="x")[1]
     assert _patch(client, organisation, {"phone": "05 49 00 00 00"}, raw).status_code == 200
+
+
+def test_deleting_the_account_deletes_its_tokens(member, token):
+    from maillage.membership.services.personal_data import delete_account
+
+    member.set_password("mot-de-passe-solide")
+    member.save()
+    delete_account(user=member, password="mot-de-passe-solide")
+    assert not ApiToken.objects.exists()
+    assert authenticate_api_token(token) is None
