@@ -11,7 +11,8 @@ from django.db.models import Avg, Count, Max, Min, QuerySet
 from maillage.core.geo import BoundingBox
 from maillage.directory.models import Establishment, MapCell, Organisation
 from maillage.directory.search.cache import directory_version
-from maillage.directory.search.query import DirectoryFilters, filter_organisations
+from maillage.directory.search.memory import current_index
+from maillage.directory.search.query import DirectoryFilters, filter_masks, filter_organisations
 
 MAX_FEATURES = 500
 POINTS_FROM_ZOOM = 13
@@ -139,6 +140,11 @@ def _extent(filters: DirectoryFilters) -> list[float] | None:
     """
     if filters == DirectoryFilters():
         return None
+    index = current_index()
+    if index is not None:
+        return index.extent(
+            index.located_establishments(index.combine(filter_masks(index, filters)))
+        )
     box = (
         Establishment.objects.filter(organisation_id__in=filter_organisations(filters).values("pk"))
         .filter(latitude__isnull=False)
@@ -167,6 +173,9 @@ def map_clusters(
 
 
 def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
+    index = None if filters == DirectoryFilters() else current_index()
+    if index is not None:
+        return _clusters_in_memory(index, filters, bbox, zoom)
     establishments = _establishments(filters, bbox)
     if zoom >= POINTS_FROM_ZOOM:
         rows = list(
@@ -183,12 +192,30 @@ def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
         groups = _cell_groups(establishments, column, bbox, precomputed=precomputed)
         if len(groups) <= MAX_FEATURES:
             break
-    groups = groups[:MAX_FEATURES]
+    return _collection(_features(groups[:MAX_FEATURES]), zoom, column)
+
+
+def _clusters_in_memory(index, filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
+    """The same clusters from the in-memory index: a filtered map counts only what it shows."""
+    found = index.combine(filter_masks(index, filters))
+    establishments = index.located_establishments(found, bbox)
+    if zoom >= POINTS_FROM_ZOOM and len(establishments) <= MAX_FEATURES:
+        return _collection(_organisation_features(index.points(establishments)), zoom, "points")
+    columns = [column for _max_zoom, column in CELL_COLUMNS]
+    finest = next((column for max_zoom, column in CELL_COLUMNS if zoom <= max_zoom), columns[-1])
+    for column in reversed(columns[: columns.index(finest) + 1]):  # finest first, then coarser
+        groups = index.cell_groups(establishments, column)
+        if len(groups) <= MAX_FEATURES:
+            break
+    return _collection(_features(groups[:MAX_FEATURES]), zoom, column)
+
+
+def _features(groups: list[dict]) -> list[dict]:
+    """Single organisations as points with their name, clusters with their count."""
     singles = [(g["lat"], g["lon"], g["organisation"]) for g in groups if g["count"] == 1]
-    features = _organisation_features(singles) + [
+    return _organisation_features(singles) + [
         _point(g["lon"], g["lat"], {"count": g["count"]}) for g in groups if g["count"] > 1
     ]
-    return _collection(features, zoom, column)
 
 
 def _collection(features: list[dict], zoom: int, grouping: str) -> dict:
