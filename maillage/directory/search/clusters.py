@@ -4,11 +4,13 @@ Single organisations carry `id`, `name` and `slug` (their page is /organisations
 what a popup needs, and no more, to keep views small.
 """
 
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Min, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, QuerySet
 
-from maillage.core.geo import BoundingBox
+from maillage.core.geo import BoundingBox, parent_cell_bits
 from maillage.directory.models import Establishment, MapCell, Organisation
 from maillage.directory.search.cache import directory_version
 from maillage.directory.search.memory import current_index
@@ -16,9 +18,37 @@ from maillage.directory.search.query import DirectoryFilters, filter_masks, filt
 
 MAX_FEATURES = 500
 POINTS_FROM_ZOOM = 13
-# Coarsest first: the first resolution whose cells fit the zoom, made coarser while too many.
-CELL_COLUMNS = ((6, "h3_r3"), (9, "h3_r5"), (12, "h3_r7"))
-RESOLUTION_OF = {"h3_r3": 3, "h3_r5": 5, "h3_r7": 7}
+
+
+@dataclass(frozen=True)
+class CellLevel:
+    """Cells of one H3 resolution, read from a stored column or as parents of its cells."""
+
+    max_zoom: int
+    resolution: int
+    column: str
+
+    @property
+    def source_resolution(self) -> int:
+        return int(self.column.removeprefix("h3_r"))
+
+    def expression(self):
+        if self.source_resolution == self.resolution:
+            return F(self.column)
+        mask, value = parent_cell_bits(self.source_resolution, self.resolution)
+        return F(self.column).bitand(mask).bitor(value)
+
+
+# Coarsest first: the first level whose cells fit the zoom, made coarser while too many. Cells
+# about 60–100 px apart on screen: the spacing of the usual marker-cluster maps, and at most
+# a few hundred features (under 30 KB) for a screenful.
+CELL_LEVELS = (
+    CellLevel(6, 3, "h3_r3"),
+    CellLevel(8, 4, "h3_r5"),
+    CellLevel(9, 5, "h3_r5"),
+    CellLevel(11, 6, "h3_r7"),
+    CellLevel(12, 7, "h3_r7"),
+)
 MAP_CELLS_VERSION_KEY = "map-cells:version"
 REBUILDING_KEY = "map-cells:rebuilding"
 
@@ -31,18 +61,18 @@ def rebuild_map_cells() -> int:
     )
     with transaction.atomic():
         MapCell.objects.all().delete()
-        for column, resolution in RESOLUTION_OF.items():
+        for level in CELL_LEVELS:
             MapCell.objects.bulk_create(
                 (
                     MapCell(
-                        resolution=resolution,
-                        cell=group[column],
+                        resolution=level.resolution,
+                        cell=group["cell"],
                         count=group["count"],
                         latitude=group["lat"],
                         longitude=group["lon"],
                         organisation_id=group["organisation"],
                     )
-                    for group in _grouped(published, column).iterator(chunk_size=5000)
+                    for group in _grouped(published, level).iterator(chunk_size=5000)
                 ),
                 batch_size=5000,
             )
@@ -63,9 +93,10 @@ def _fresh_map_cells() -> bool:
     return cache.get(MAP_CELLS_VERSION_KEY) == directory_version()
 
 
-def _grouped(establishments: QuerySet, column: str) -> QuerySet:
+def _grouped(establishments: QuerySet, level: CellLevel) -> QuerySet:
     return (
-        establishments.values(column)
+        establishments.annotate(cell=level.expression())
+        .values("cell")
         .annotate(
             count=Count("pk"),
             lat=Avg("latitude"),
@@ -118,11 +149,11 @@ def _organisation_features(rows: list[tuple[float, float, int]]) -> list[dict]:
 
 
 def _cell_groups(
-    establishments: QuerySet, column: str, bbox: BoundingBox, *, precomputed: bool
+    establishments: QuerySet, level: CellLevel, bbox: BoundingBox, *, precomputed: bool
 ) -> list[dict]:
     if precomputed:
         cells = MapCell.objects.filter(
-            resolution=RESOLUTION_OF[column],
+            resolution=level.resolution,
             latitude__range=(bbox.min_lat, bbox.max_lat),
             longitude__range=(bbox.min_lon, bbox.max_lon),
         ).values_list("count", "latitude", "longitude", "organisation_id")
@@ -130,7 +161,7 @@ def _cell_groups(
             {"count": count, "lat": lat, "lon": lon, "organisation": organisation}
             for count, lat, lon, organisation in cells[: MAX_FEATURES + 1]
         ]
-    return list(_grouped(establishments, column)[: MAX_FEATURES + 1])
+    return list(_grouped(establishments, level)[: MAX_FEATURES + 1])
 
 
 def _extent(filters: DirectoryFilters) -> list[float] | None:
@@ -186,13 +217,11 @@ def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
         if len(rows) <= MAX_FEATURES:
             return _collection(_organisation_features(rows), zoom, "points")
     precomputed = filters == DirectoryFilters() and _fresh_map_cells()
-    columns = [column for _max_zoom, column in CELL_COLUMNS]
-    finest = next((column for max_zoom, column in CELL_COLUMNS if zoom <= max_zoom), columns[-1])
-    for column in reversed(columns[: columns.index(finest) + 1]):  # finest first, then coarser
-        groups = _cell_groups(establishments, column, bbox, precomputed=precomputed)
+    for level in _levels_for(zoom):
+        groups = _cell_groups(establishments, level, bbox, precomputed=precomputed)
         if len(groups) <= MAX_FEATURES:
             break
-    return _collection(_features(groups[:MAX_FEATURES]), zoom, column)
+    return _collection(_features(groups[:MAX_FEATURES]), zoom, f"h3_r{level.resolution}")
 
 
 def _clusters_in_memory(index, filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
@@ -201,13 +230,17 @@ def _clusters_in_memory(index, filters: DirectoryFilters, bbox: BoundingBox, zoo
     establishments = index.located_establishments(found, bbox)
     if zoom >= POINTS_FROM_ZOOM and len(establishments) <= MAX_FEATURES:
         return _collection(_organisation_features(index.points(establishments)), zoom, "points")
-    columns = [column for _max_zoom, column in CELL_COLUMNS]
-    finest = next((column for max_zoom, column in CELL_COLUMNS if zoom <= max_zoom), columns[-1])
-    for column in reversed(columns[: columns.index(finest) + 1]):  # finest first, then coarser
-        groups = index.cell_groups(establishments, column)
+    for level in _levels_for(zoom):
+        groups = index.cell_groups(establishments, level.resolution)
         if len(groups) <= MAX_FEATURES:
             break
-    return _collection(_features(groups[:MAX_FEATURES]), zoom, column)
+    return _collection(_features(groups[:MAX_FEATURES]), zoom, f"h3_r{level.resolution}")
+
+
+def _levels_for(zoom: int) -> list[CellLevel]:
+    """The level that fits the zoom, then the coarser ones, to try in that order."""
+    finest = next((i for i, level in enumerate(CELL_LEVELS) if zoom <= level.max_zoom), -1)
+    return list(reversed(CELL_LEVELS[: finest % len(CELL_LEVELS) + 1]))
 
 
 def _features(groups: list[dict]) -> list[dict]:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from maillage.core.geo import EARTH_RADIUS_KM, box_around
+from maillage.core.geo import EARTH_RADIUS_KM, box_around, parent_cell_bits
 from maillage.core.text import search_terms
 from maillage.directory.models import Organisation
 from maillage.directory.search import text
@@ -30,7 +30,6 @@ from maillage.directory.search.cache import directory_version
 
 logger = logging.getLogger(__name__)
 
-CLUSTER_COLUMNS = ("h3_r3", "h3_r5", "h3_r7")
 # Matches of a query's words, kept per process: a word most organisations contain costs the
 # engine a few hundred ms to list, then nothing until the directory changes.
 TEXT_CACHE_BYTES = 64 * 1024 * 1024
@@ -243,7 +242,10 @@ class DirectoryIndex:
         departement = departement_of_code[commune]
         self.est_ids, self.est_latitude, self.est_longitude = ids, latitudes, longitudes
         self.est_position = positions[found].astype(np.int32)
-        self.est_cells = dict(zip(CLUSTER_COLUMNS, (r3, r5, r7), strict=True))
+        self.est_cells = {3: r3, 5: r5, 7: r7}
+        for source, parent in ((5, 4), (7, 6)):
+            mask, value = parent_cell_bits(source, parent)
+            self.est_cells[parent] = (self.est_cells[source] & mask) | value
         self.est_commune = commune
         # Two orders of the establishments: by latitude, for boxes and circles (a band of
         # latitude is a slice), and by organisation, for an organisation's nearest point.
@@ -551,9 +553,9 @@ class DirectoryIndex:
         establishments = np.sort(self._in_box(box))
         return establishments[mask[self.est_position[establishments]]]
 
-    def cell_groups(self, establishments: np.ndarray, column: str) -> list[dict]:
+    def cell_groups(self, establishments: np.ndarray, resolution: int) -> list[dict]:
         """Establishments grouped by H3 cell: count, mean point and one organisation id."""
-        cells = self.est_cells[column][establishments]
+        cells = self.est_cells[resolution][establishments]
         unique, inverse, counts = np.unique(cells, return_inverse=True, return_counts=True)
         latitudes = np.bincount(inverse, weights=self.est_latitude[establishments]) / counts
         longitudes = np.bincount(inverse, weights=self.est_longitude[establishments]) / counts
