@@ -17,3 +17,5 @@ CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
 # The replica alias exists in tests, mirroring the test database; the router is switched on by
 # the tests that exercise it (maillage/core/tests/test_db_router.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# The in-memory directory index is built before answering, so a search sees the test's data.
+DIRECTORY_MEMORY_INDEX = "sync"

@@ -1,6 +1,6 @@
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from maillage.core.pagination import PageMeta
 
@@ -51,15 +51,15 @@ class OrganisationSummary(Schema):
 
     @staticmethod
     def resolve_kinds(organisation) -> list:
-        return list(organisation.kinds.all())
+        return organisation.card_kinds  # queryset.with_card_data()
 
     @staticmethod
     def resolve_sectors(organisation) -> list:
-        return list(organisation.sectors.all())
+        return organisation.card_sectors
 
     @staticmethod
     def resolve_head_office(organisation):
-        establishments = list(organisation.establishments.all())
+        establishments = organisation.card_establishments
         return establishments[0] if establishments else None
 
     @staticmethod
@@ -117,7 +117,7 @@ class OrganisationDetail(OrganisationSummary):
 
     @staticmethod
     def resolve_establishments(organisation) -> list:
-        return list(organisation.establishments.all())
+        return organisation.card_establishments  # head office first
 
 
 class SearchResultItem(OrganisationSummary):
@@ -140,3 +140,8 @@ class OrganisationPage(PageMeta):
     results: list[SearchResultItem]
     facets: dict[str, list[FacetOut]]
     is_approximate: bool
+    corrected_query: str = Field(
+        "",
+        description="Quand aucune organisation ne contient un mot : la recherche faite à la "
+        "place, avec des mots proches.",
+    )
