@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.api import api
 from maillage.directory.api import router as directory_router
+from maillage.opendata.api import router as opendata_router
 from maillage.territory.api import router as territory_router
 
+# Before the directory, so that /organisations/export is not read as an organisation id.
+api.add_router("/", opendata_router)
 api.add_router("/", directory_router)
 api.add_router("/territory", territory_router)
 
@@ -18,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("allauth.urls")),
+    path("", include("maillage.opendata.urls")),
     path("", include("maillage.membership.urls")),
     path("", include("maillage.directory.urls")),
 ]

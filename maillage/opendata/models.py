@@ -20,7 +20,8 @@ class ImportRun(TimeStampedModel):
     """One import of one file; updated after every batch so that a page can show its progress."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("En attente")
+        PENDING = "pending", _("À vérifier avant lancement")
+        QUEUED = "queued", _("En attente de lancement")
         RUNNING = "running", _("En cours")
         DONE = "done", _("Terminé")
         REFUSED = "refused", _("Fichier refusé")

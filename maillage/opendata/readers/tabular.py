@@ -177,7 +177,11 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # Undo the quote our exports put before what a spreadsheet would run as a formula.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 class XlsxReader:
