@@ -8,6 +8,7 @@ are flagged for review, never merged.
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -24,6 +25,7 @@ from maillage.directory.models import EssFamily, LegalForm, NafCode, StructureKi
 from maillage.directory.services.demo import CommuneResolver, city_search_key
 from maillage.directory.validation import postal_code_error
 from maillage.opendata.readers.base import RowProblem
+from maillage.opendata.services.text import fast_fold
 
 # Kinds that are associations by law (AI) or almost always (GEIQ), as for the demo data.
 ASSOCIATION_KINDS = {"AI", "GEIQ"}
@@ -50,6 +52,24 @@ ESTABLISHMENT_FIELDS = ("siret", "address", "postal_code", "commune_id", "latitu
 MAX_LENGTHS = {"brand": 255, "address": 255, "phone": 30, "website": 300, "email": 254}
 
 
+@lru_cache(maxsize=100_000)
+def _city_key(city: str) -> str:
+    return city_search_key(city)
+
+
+def _is_luhn_siret(number: str) -> bool:
+    """The fast path of the SIRET check; stdnum explains the failures (and La Poste's rule)."""
+    if len(number) != 14 or not number.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = ord(char) - 48
+        if index % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
 class Rejected(Exception):
     def __init__(self, field: str, value: str, reason: str) -> None:
         super().__init__(reason)
@@ -66,6 +86,7 @@ class Candidate:
     commune_name: str
     naf_label: str = ""
     slug: str = ""
+    folded_name: str = ""
     others: list[dict] = field(default_factory=list)
     checksum: str = ""
 
@@ -97,6 +118,7 @@ class RowChecker:
     def __init__(self, *, source: str) -> None:
         self.source = source
         self.resolver = CommuneResolver()
+        self._resolved: dict[tuple, object] = {}
         self.by_name: dict[str, list] = {}
         for commune in self.resolver.communes.values():
             self.by_name.setdefault(commune.search_name, []).append(commune)
@@ -162,6 +184,7 @@ class RowChecker:
             commune_name=commune.name,
             naf_label=self.naf.get(naf_compact, ""),
             slug=row.get("slug", "").strip(),
+            folded_name=" ".join(fast_fold(part) for part in (name, organisation["brand"]) if part),
         )
         candidate.others = self._others(row, siren, warnings, line)
         self._flag_duplicates(candidate, warnings)
@@ -178,7 +201,7 @@ class RowChecker:
         siren = compact_digits(row.get("siren", ""))
         rna = row.get("rna", "").strip().upper()
         for value, validate, name in ((siret, validate_siret, "siret"), (rna, validate_rna, "rna")):
-            if value:
+            if value and not (name == "siret" and _is_luhn_siret(value)):
                 try:
                     validate(value)
                 except ValidationError as error:
@@ -214,13 +237,16 @@ class RowChecker:
         if insee:
             commune = self.resolver.communes.get(insee.zfill(5))
         else:
-            commune = self.resolver.resolve(
-                postal_code=postal_code,
-                city=city,
-                departement=row.get("departement") or _departement_of(postal_code),
-                latitude=point[0] if point else None,
-                longitude=point[1] if point else None,
-            )
+            departement = row.get("departement") or _departement_of(postal_code)
+            commune = self._resolve(postal_code, city, departement)
+            if commune is None and point:  # the nearest commune of the code, the last resort
+                commune = self.resolver.resolve(
+                    postal_code=postal_code,
+                    city=city,
+                    departement=departement,
+                    latitude=point[0],
+                    longitude=point[1],
+                )
         if commune is None:
             value = insee or f"{postal_code} {city}".strip()
             raise Rejected(
@@ -249,9 +275,24 @@ class RowChecker:
             "longitude": point[1] if point else None,
         }
 
+    def _resolve(self, postal_code: str, city: str, departement: str):
+        """Without a point the resolver's answer depends on these three only: remember it."""
+        key = (postal_code, city, departement)
+        if key not in self._resolved:
+            if len(self._resolved) > 200_000:
+                self._resolved.clear()
+            self._resolved[key] = self.resolver.resolve(
+                postal_code=postal_code,
+                city=city,
+                departement=departement,
+                latitude=None,
+                longitude=None,
+            )
+        return self._resolved[key]
+
     def _check_city_fits(self, commune, city: str, postal_code: str) -> None:
         """A code of one commune with the name of another, elsewhere, is an error, not a guess."""
-        key = city_search_key(city)
+        key = _city_key(city)
         if commune.search_name == key or commune.search_name.startswith(key):
             return
         named = self.by_name.get(key, [])

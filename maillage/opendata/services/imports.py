@@ -9,9 +9,11 @@ import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from maillage.directory.models import Organisation
+from maillage.directory.search import schema
 from maillage.directory.search.cache import bump_directory_version
 from maillage.opendata.models import ImportProblem, ImportRun
 from maillage.opendata.readers import FileRefused, RowProblem, make_reader
@@ -19,6 +21,9 @@ from maillage.opendata.services.checks import RowChecker
 from maillage.opendata.services.upsert import CREATED, UNCHANGED, UPDATED, Upsert
 
 BATCH_SIZE = 1000
+# A first load of this many rows into an empty directory builds the search index once at the
+# end instead of row by row (bench/generate.py does the same).
+FIRST_LOAD_ROWS = 20_000
 Progress = Callable[[ImportRun], None]
 
 
@@ -67,12 +72,23 @@ def import_organisations(
     except FileRefused as refused:
         return _finish(run, ImportRun.Status.REFUSED, str(refused))
     run.save(update_fields=["total_rows", "updated_at"])
+    first_load = (
+        not run.is_dry_run
+        and run.checkpoint_line == 0
+        and run.total_rows >= FIRST_LOAD_ROWS
+        and not Organisation.objects.exists()
+    )
     try:
+        if first_load:
+            suspend_search_index()
         _run_batches(run, reader.rows(), batch_size, progress)
     except FileRefused as refused:
         # Only a file changed while it was imported gets here: committed batches stay, the
         # checkpoint says where to resume.
         return _finish(run, ImportRun.Status.FAILED, str(refused))
+    finally:
+        if first_load:
+            restore_search_index()
     if not run.is_dry_run:
         transaction.on_commit(bump_directory_version)
         _schedule_map_cells()
@@ -142,6 +158,28 @@ def _commit_batch(run, upsert: Upsert, candidates, problems, last_line: int, rea
         run.rows_read = max(run.rows_read, read)
         run.checkpoint_line = max(run.checkpoint_line, last_line)
         run.save()
+
+
+def suspend_search_index() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in schema.SQLITE_DROP[:3]:  # the triggers; the index table stays
+                cursor.execute(statement)
+        elif connection.vendor == "postgresql":
+            for statement in schema.POSTGRES_DROP[:2]:  # the two GIN indexes
+                cursor.execute(statement)
+
+
+def restore_search_index() -> None:
+    """Put the triggers or indexes back and index every row, whatever happened meanwhile."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in schema.SQLITE_CREATE:
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {schema.FTS_TABLE}({schema.FTS_TABLE}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            for statement in schema.POSTGRES_INDEXES:
+                cursor.execute(statement)
 
 
 def _schedule_map_cells() -> None:

@@ -6,24 +6,47 @@ is written to the profile's history with its source and date, as members' edits 
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from maillage.core.geo import cells_of
 from maillage.directory.models import Establishment, Organisation, OrganisationSector, Sector
 from maillage.directory.services.profile import (
     NafSectorIndex,
-    build_search_text,
     derive_sectors,
-    fold_parts,
     refresh_search_text,
 )
 from maillage.membership.models import ChangeRecord
 from maillage.opendata.models import ImportProblem, ImportRun, SourceRecord
+from maillage.opendata.services.bulk import Table, insert_returning_ids, insert_rows
 from maillage.opendata.services.checks import ESTABLISHMENT_FIELDS, ORGANISATION_FIELDS, Candidate
+from maillage.opendata.services.text import fast_fold
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@lru_cache(maxsize=200_000)
+def _folded(text: str) -> str:
+    """Communes, NAF labels and sectors repeat across rows: fold each once."""
+    return fast_fold(text)
+
+
+def _search_text(candidate: Candidate, sectors: list[str]) -> str:
+    """What build_search_text gives, with the repeated parts folded from a cache."""
+    parts = [
+        candidate.naf_label,
+        candidate.commune_name,
+        candidate.establishment["postal_code"],
+        *sectors,
+        *candidate.kinds,
+    ]
+    folded = [_folded(part) for part in parts if part]
+    description = candidate.organisation["description"]
+    if description:
+        folded.append(fast_fold(description))
+    return " ".join(folded)
 
 
 @dataclass
@@ -47,10 +70,15 @@ class Upsert:
         self.source = run.source
         self.sector_index = NafSectorIndex()
         self.sector_names = dict(Sector.objects.values_list("pk", "name"))
+        # Into an empty directory nothing can match but rows of the same file, which the checks
+        # already refuse as duplicates: the batches then skip every lookup (first loads).
+        self.directory_was_empty = run.checkpoint_line == 0 and not Organisation.objects.exists()
 
     # Planning: what would happen, without writing (also the dry run).
 
     def plan(self, candidates: list[Candidate]) -> tuple[list[Plan], list[ImportProblem]]:
+        if self.directory_was_empty:
+            return [Plan(CREATED, candidate) for candidate in candidates], []
         matches = self._match(candidates)
         records = dict(
             SourceRecord.objects.filter(
@@ -150,7 +178,7 @@ class Upsert:
         known_sirens = dict(
             Organisation.objects.filter(siren__in=sirens).values_list("siren", "slug")
         )
-        names = {fold_parts(c.organisation["name"], c.organisation["brand"]) for c in created}
+        names = {c.folded_name for c in created}
         communes = {c.establishment["commune_id"] for c in created}
         known_names = dict(
             Establishment.objects.filter(
@@ -168,7 +196,7 @@ class Upsert:
                         f"Doublon possible : l'annuaire a déjà une organisation de SIREN {siren} ({known_sirens[siren]}).",
                     )
                 )
-            key = fold_parts(c.organisation["name"], c.organisation["brand"])
+            key = c.folded_name
             if key in known_names:
                 problems.append(
                     self._problem(
@@ -201,74 +229,82 @@ class Upsert:
         self._record_sources([p for p in plans if p.action != CREATED], now)
 
     def _create(self, candidates: list[Candidate], now) -> None:
+        """New organisations with their establishments, kinds, derived sectors and provenance."""
         if not candidates:
             return
-        slugs = self._slugs(candidates)
-        organisations = []
-        for candidate, slug in zip(candidates, slugs, strict=True):
+        organisations, establishments = Table(Organisation), Table(Establishment)
+        template = organisations.defaults(created_at=now, updated_at=now, source=self.source)
+        positions = organisations.positions(
+            *ORGANISATION_FIELDS, "slug", "source_id", "search_name", "search_text"
+        )
+        rows = []
+        for candidate, slug in zip(candidates, self._slugs(candidates), strict=True):
             values = candidate.organisation
-            sector_ids = (
-                self.sector_index.sectors_for(values["naf_id"].replace(".", ""))
-                if values["naf_id"]
-                else []
+            naf_id = values["naf_id"]
+            candidate.sector_ids = (
+                self.sector_index.sectors_for(naf_id.replace(".", "")) if naf_id else []
             )
-            candidate.sector_ids = sector_ids
-            places = [candidate.commune_name, candidate.establishment["postal_code"]]
-            organisations.append(
-                Organisation(
-                    **values,
-                    slug=slug,
-                    source=self.source,
-                    source_id=candidate.source_id,
-                    search_name=fold_parts(values["name"], values["brand"]),
-                    search_text=build_search_text(
-                        naf_label=candidate.naf_label,
-                        places=places,
-                        sectors=[self.sector_names[pk] for pk in sector_ids],
-                        kinds=candidate.kinds,
-                        description=values["description"],
-                    ),
-                )
+            row = template.copy()
+            texts = (
+                slug,
+                candidate.source_id,
+                candidate.folded_name,
+                _search_text(candidate, [self.sector_names[pk] for pk in candidate.sector_ids]),
             )
-        Organisation.objects.bulk_create(organisations)
-        establishments = []
-        for candidate, organisation in zip(candidates, organisations, strict=True):
+            for position, value in zip(
+                positions, [*(values[name] for name in ORGANISATION_FIELDS), *texts], strict=True
+            ):
+                row[position] = value
+            rows.append(row)
+        ids = insert_returning_ids(organisations, rows)
+        template = establishments.defaults(created_at=now, updated_at=now)
+        positions = establishments.positions(
+            "organisation_id", "is_head_office", *ESTABLISHMENT_FIELDS, "h3_r3", "h3_r5", "h3_r7"
+        )
+        rows = []
+        for candidate, pk in zip(candidates, ids, strict=True):
             for index, place in enumerate([candidate.establishment, *candidate.others]):
-                establishment = Establishment(
-                    organisation=organisation, is_head_office=index == 0, **place
+                latitude, longitude = place["latitude"], place["longitude"]
+                cells = (
+                    cells_of(latitude, longitude) if latitude is not None else (None, None, None)
                 )
-                establishment.set_cells()
-                establishments.append(establishment)
-        Establishment.objects.bulk_create(establishments)
-        links = Organisation.kinds.through
-        links.objects.bulk_create(
-            [
-                links(organisation_id=o.pk, structurekind_id=code)
-                for c, o in zip(candidates, organisations, strict=True)
-                for code in c.kinds
-            ]
+                row = template.copy()
+                for position, value in zip(
+                    positions,
+                    [pk, index == 0, *(place[name] for name in ESTABLISHMENT_FIELDS), *cells],
+                    strict=True,
+                ):
+                    row[position] = value
+                rows.append(row)
+        insert_rows(establishments.table, establishments.columns, rows)
+        insert_rows(
+            Organisation.kinds.through._meta.db_table,
+            ("organisation_id", "structurekind_id"),
+            [(pk, code) for c, pk in zip(candidates, ids, strict=True) for code in c.kinds],
         )
-        OrganisationSector.objects.bulk_create(
+        insert_rows(
+            OrganisationSector._meta.db_table,
+            ("organisation_id", "sector_id", "is_derived"),
             [
-                OrganisationSector(organisation_id=o.pk, sector_id=pk, is_derived=True)
-                for c, o in zip(candidates, organisations, strict=True)
-                for pk in c.sector_ids
-            ]
-        )
-        SourceRecord.objects.bulk_create(
-            [
-                SourceRecord(
-                    organisation_id=o.pk,
-                    source=self.source,
-                    source_id=c.source_id,
-                    checksum=c.checksum,
-                    last_seen_at=now,
-                    last_run=self.run,
-                )
-                for c, o in zip(candidates, organisations, strict=True)
+                (pk, sector, True)
+                for c, pk in zip(candidates, ids, strict=True)
+                for sector in c.sector_ids
             ],
-            ignore_conflicts=True,
         )
+        records = Table(SourceRecord)
+        template = records.defaults(
+            source=self.source, last_seen_at=now, last_run_id=self.run.pk, values={}, changed_at={}
+        )
+        positions = records.positions("organisation_id", "source_id", "checksum")
+        rows = []
+        for candidate, pk in zip(candidates, ids, strict=True):
+            row = template.copy()
+            for position, value in zip(
+                positions, (pk, candidate.source_id, candidate.checksum), strict=True
+            ):
+                row[position] = value
+            rows.append(row)
+        insert_rows(records.table, records.columns, rows)
 
     def _slugs(self, candidates: list[Candidate]) -> list[str]:
         bases = [
@@ -279,10 +315,15 @@ class Upsert:
             )[:200]
             for c in candidates
         ]
-        query = Q()
-        for base in set(bases):
-            query |= Q(slug__startswith=base)
-        taken = set(Organisation.objects.filter(query).values_list("slug", flat=True))
+        taken = set(Organisation.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+        # Numbered variants exist only where the plain slug does: look them up for those alone.
+        for base in taken.copy():
+            # A range rather than LIKE, so that the unique index serves it ("." follows "-").
+            taken |= set(
+                Organisation.objects.filter(slug__gt=f"{base}-", slug__lt=f"{base}.").values_list(
+                    "slug", flat=True
+                )
+            )
         slugs = []
         for base in bases:
             slug, counter = base, 2

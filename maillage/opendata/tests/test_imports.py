@@ -145,3 +145,18 @@ def test_the_inclusion_market_list_groups_agreements_of_one_siret(run_import):
     assert set(collecterie.kinds.values_list("code", flat=True)) == {"ACI", "AI"}
     assert collecterie.slug == "la-collecterie-93"
     assert collecterie.is_esus
+
+
+def test_a_first_load_builds_the_search_index_once_and_leaves_it_working(run_import, settings):
+    from maillage.directory.search.query import DirectoryFilters, search_directory
+    from maillage.opendata.services import imports
+
+    imports.FIRST_LOAD_ROWS, saved = 1, imports.FIRST_LOAD_ROWS
+    try:
+        run_import(GOOD)
+    finally:
+        imports.FIRST_LOAD_ROWS = saved
+    assert search_directory(DirectoryFilters(q="toit monde"), page=1, page_size=20).count == 1
+    # The triggers are back: a later edit is found too.
+    Organisation.objects.filter(siren="325158855").update(search_name="refuge des cimes")
+    assert search_directory(DirectoryFilters(q="refuge cimes"), page=1, page_size=20).count == 1
