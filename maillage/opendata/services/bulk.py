@@ -53,6 +53,8 @@ class Table:
 
 def insert_returning_ids(table: Table, rows: list[list]) -> list[int]:
     """Insert rows and return their ids in order (the same assumption Django's bulk_create makes)."""
+    if connection.vendor == "postgresql":
+        return _copy_with_ids(table, rows)
     columns = ", ".join(connection.ops.quote_name(column) for column in table.columns)
     placeholders = "(" + ", ".join(["%s"] * len(table.columns)) + ")"
     ids: list[int] = []
@@ -82,3 +84,17 @@ def insert_rows(table: str, columns: Iterable[str], rows: list[tuple | list]) ->
         else:
             placeholders = ", ".join(["%s"] * count)
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+def _copy_with_ids(table: Table, rows: list[list]) -> list[int]:
+    """PostgreSQL: take the ids from the sequence in one query, then COPY the rows with them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table.table, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    insert_rows(
+        table.table, ["id", *table.columns], [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
+    )
+    return ids
