@@ -178,6 +178,8 @@ def restore_search_index() -> None:
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {schema.FTS_TABLE}({schema.FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
+            # Deferred foreign-key checks inside an outer transaction would block CREATE INDEX.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for statement in schema.POSTGRES_INDEXES:
                 cursor.execute(statement)
 
