@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run setup test test-e2e lint format bench screenshots messages clean
+.PHONY: bench-imports
 
 $(VENV)/.installed: requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,12 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py sqlite --size $(BENCH_SIZE)
 	$(PY) bench/run.py postgresql --size $(BENCH_SIZE)
 	$(PY) bench/report.py
+	$(MAKE) bench-imports
+
+## bench-imports: import 1,000,000 CSV rows until searchable, one edit, CSV export (both engines)
+BENCH_IMPORTS_SIZE ?= 1000000
+bench-imports: $(VENV)/.installed
+	$(PY) bench/imports.py --size $(BENCH_IMPORTS_SIZE)
 
 ## screenshots: pictures of the main pages from a server running on $(HOST):$(PORT)
 screenshots: $(VENV)/.installed

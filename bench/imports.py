@@ -153,7 +153,9 @@ def measure_edit() -> dict:
 
     organisation = Organisation.objects.order_by("pk")[12345 % Organisation.objects.count()]
     started = time.perf_counter()
-    update_organisation(organisation=organisation, user=None, data={"name": "Zyxwvutrecyclerie Benchmark"})
+    update_organisation(
+        organisation=organisation, user=None, data={"name": "Zyxwvutrecyclerie Benchmark"}
+    )
     while True:
         result = search_directory(DirectoryFilters(q="zyxwvutrecyclerie"), page=1, page_size=20)
         if result.count:

@@ -6,6 +6,28 @@ from maillage.opendata.readers.base import CANONICAL_FIELDS
 
 UPLOAD_FORMATS = [choice for choice in ImportFormat.choices if choice[0] != ImportFormat.SIRENE]
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+FIELD_LABELS = {
+    "name": _("Raison sociale"),
+    "brand": _("Nom d'usage"),
+    "siret": _("SIRET"),
+    "siren": _("SIREN"),
+    "rna": _("Numéro RNA"),
+    "legal_form": _("Catégorie juridique"),
+    "ess_family": _("Famille de l'ESS"),
+    "naf": _("Code NAF"),
+    "kinds": _("Types de structure"),
+    "address": _("Adresse"),
+    "postal_code": _("Code postal"),
+    "city": _("Commune"),
+    "commune_insee": _("Code INSEE de la commune"),
+    "latitude": _("Latitude"),
+    "longitude": _("Longitude"),
+    "website": _("Site web"),
+    "email": _("E-mail"),
+    "phone": _("Téléphone"),
+    "description": _("Présentation"),
+    "source_id": _("Identifiant dans la source"),
+}
 
 
 class UploadForm(forms.Form):
@@ -41,7 +63,10 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args, headers: list[str], mapping: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— ignorer —")), *((name, name) for name in CANONICAL_FIELDS)]
+        choices = [
+            ("", _("— ignorer —")),
+            *((name, f"{FIELD_LABELS[name]} ({name})") for name in CANONICAL_FIELDS),
+        ]
         self.headers = headers
         for index, header in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(

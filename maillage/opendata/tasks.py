@@ -12,4 +12,6 @@ def run_import(run_id: int) -> str:
 
     run = ImportRun.objects.get(pk=run_id)
     run = import_organisations(run=run, opener=lambda: default_storage.open(run.stored_file, "rb"))
+    if run.status != ImportRun.Status.FAILED:  # a failed run keeps its file to be resumed
+        default_storage.delete(run.stored_file)
     return run.status

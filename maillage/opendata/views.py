@@ -82,12 +82,16 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except FileRefused as refused:
             run.status, run.message = ImportRun.Status.REFUSED, str(refused)
             run.save()
+            default_storage.delete(run.stored_file)
         else:
             context["preview"] = preview
             context["form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
             context["can_map"] = run.format in ("csv", "xlsx")
     if run.is_finished:
-        context["reasons"] = counts_per_reason(run)[:20]
+        context["reasons"] = [
+            (ImportProblem.Kind(kind).label, reason, count)
+            for kind, reason, count in counts_per_reason(run)[:20]
+        ]
         context["problems"] = run.problems.all()[:100]
     return render(request, "opendata/import_detail.html", context)
 

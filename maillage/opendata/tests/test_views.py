@@ -122,3 +122,15 @@ def test_an_animator_cannot_read_another_animators_import(animator_client):
         file_name="x.csv", format="csv", source="x", started_by=other.user
     )
     assert animator_client.get(reverse("opendata:import_detail", args=[run.pk])).status_code == 404
+
+
+def test_the_uploaded_file_is_deleted_once_imported(animator_client):
+    from django.core.files.storage import default_storage
+
+    upload(animator_client)
+    run = ImportRun.objects.get()
+    assert default_storage.exists(run.stored_file)
+    fields = {f"column_{i}": name for i, name in enumerate(["name", "siret"])}
+    animator_client.post(reverse("opendata:import_start", args=[run.pk]), fields)
+    animator_client.post(reverse("opendata:import_execute", args=[run.pk]))
+    assert not default_storage.exists(run.stored_file)
