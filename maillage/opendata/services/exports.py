@@ -58,11 +58,11 @@ _VALUES = (
     "phone",
     "description",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = frozenset("=+-@\t\r")
 
 
-def _records(organisations: QuerySet[Organisation]) -> Iterator[dict]:
-    """One dict per organisation with its head office and kinds, chunk by chunk."""
+def _rows(organisations: QuerySet[Organisation]) -> Iterator[tuple[tuple, list[str]]]:
+    """(values in _VALUES order, kinds) per organisation, chunk by chunk, in id order."""
     rows = (
         organisations.annotate(
             head=FilteredRelation(
@@ -73,60 +73,82 @@ def _records(organisations: QuerySet[Organisation]) -> Iterator[dict]:
         .values_list(*_VALUES)
         .iterator(chunk_size=CHUNK)
     )
-    links = Organisation.kinds.through.objects
     chunk: list[tuple] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            yield from _with_kinds(chunk, links)
+            yield from _with_kinds(chunk)
             chunk = []
     if chunk:
-        yield from _with_kinds(chunk, links)
+        yield from _with_kinds(chunk)
 
 
-def _with_kinds(chunk: list[tuple], links) -> Iterator[dict]:
+def _with_kinds(chunk: list[tuple]) -> Iterator[tuple[tuple, list[str]]]:
+    # The chunk is a range of ids: one indexed range query, filtered here, beats an IN list.
     kinds: dict[int, list[str]] = {}
-    for pk, code in (
-        links.filter(organisation_id__in=[row[0] for row in chunk])
-        .order_by("organisation_id", "structurekind__position")
-        .values_list("organisation_id", "structurekind_id")
-    ):
+    links = Organisation.kinds.through.objects.filter(
+        organisation_id__gte=chunk[0][0], organisation_id__lte=chunk[-1][0]
+    ).order_by("organisation_id", "structurekind__position")
+    for pk, code in links.values_list("organisation_id", "structurekind_id"):
         kinds.setdefault(pk, []).append(code)
     for row in chunk:
+        yield row, kinds.get(row[0], [])
+
+
+def _records(organisations: QuerySet[Organisation]) -> Iterator[dict]:
+    for row, kinds in _rows(organisations):
         record = dict(zip(_VALUES, row, strict=True))
-        record["kinds"] = kinds.get(row[0], [])
+        record["kinds"] = kinds
         yield record
 
 
 def neutralise(value: str) -> str:
     """A cell a spreadsheet would run as a formula is prefixed with a quote (the import removes it)."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    return f"'{value}" if value[:1] in FORMULA_CHARS else value
 
 
-def _csv_row(record: dict) -> list[str]:
-    naf = record["naf_id"] or ""
-    values = [
-        record["name"],
-        record["brand"],
-        record["head__siret"] or "",
-        record["siren"],
-        record["rna"],
-        record["legal_form_id"] or "",
-        record["ess_family"],
-        naf.replace(".", ""),
-        ",".join(record["kinds"]),
-        record["head__address"] or "",
-        record["head__postal_code"] or "",
-        record["head__commune__name"] or "",
-        record["head__commune_id"] or "",
-        "" if record["head__latitude"] is None else repr(record["head__latitude"]),
-        "" if record["head__longitude"] is None else repr(record["head__longitude"]),
-        record["website"],
-        record["email"],
-        record["phone"],
-        record["description"],
-    ]
-    return [neutralise(value) for value in values]
+# Positions in _VALUES of the CSV columns, in COLUMNS order (kinds apart).
+_CSV_SOURCES = [
+    "name",
+    "brand",
+    "head__siret",
+    "siren",
+    "rna",
+    "legal_form_id",
+    "ess_family",
+    "naf_id",
+    None,
+    "head__address",
+    "head__postal_code",
+    "head__commune__name",
+    "head__commune_id",
+    "head__latitude",
+    "head__longitude",
+    "website",
+    "email",
+    "phone",
+    "description",
+]
+_CSV_POSITIONS = [None if name is None else _VALUES.index(name) for name in _CSV_SOURCES]
+_NAF = _VALUES.index("naf_id")
+
+
+def _csv_row(row: tuple, kinds: list[str]) -> list[str]:
+    cells = []
+    for position in _CSV_POSITIONS:
+        if position is None:
+            cells.append(",".join(kinds))
+            continue
+        value = row[position]
+        if value is None:
+            cells.append("")
+        elif isinstance(value, float):
+            cells.append(repr(value))
+        else:
+            if position == _NAF:
+                value = value.replace(".", "")
+            cells.append(f"'{value}" if value[:1] in FORMULA_CHARS else value)
+    return cells
 
 
 def export_csv(organisations: QuerySet[Organisation], *, bom: bool = False) -> Iterator[str]:
@@ -135,8 +157,8 @@ def export_csv(organisations: QuerySet[Organisation], *, bom: bool = False) -> I
     if bom:
         buffer.write("\ufeff")
     writer.writerow(COLUMNS)
-    for count, record in enumerate(_records(organisations), start=1):
-        writer.writerow(_csv_row(record))
+    for count, (row, kinds) in enumerate(_rows(organisations), start=1):
+        writer.writerow(_csv_row(row, kinds))
         if count % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
