@@ -128,7 +128,7 @@ def measure_import(engine: str, csv_path: Path, size: int) -> dict:
     from maillage.directory.search.query import DirectoryFilters, search_directory
     from maillage.opendata.services.imports import import_organisations, start_run
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     run = start_run(file_name=csv_path.name, format="csv", source="bench")
     run = import_organisations(run=run, path=csv_path, batch_size=5000)
     imported = time.perf_counter() - started
@@ -137,6 +137,7 @@ def measure_import(engine: str, csv_path: Path, size: int) -> dict:
     probe = Organisation.objects.order_by("-pk").values_list("name", flat=True).first() or ""
     result = search_directory(DirectoryFilters(q=probe), page=1, page_size=20, with_facets=True)
     searchable = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_started
     return {
         "engine": engine,
         "size": size,
@@ -148,7 +149,7 @@ def measure_import(engine: str, csv_path: Path, size: int) -> dict:
         "rows_per_second": round(size / searchable),
         "probe_found": result.count > 0,
         "peak_rss_mb": peak_rss_mb(),
-        "cpu_seconds": round(cpu_seconds(), 1),
+        "import_cpu_seconds": round(cpu, 1),
     }
 
 
@@ -199,7 +200,7 @@ def child(step: str, engine: str, size: int, csv_path: Path) -> None:
         return
     if step == "export":  # again on the loaded database, e.g. after a change of the exporter
         configure(engine, fresh=False)
-        path = RESULTS / f"imports-{engine}.json"
+        path = RESULTS / f"imports-{engine}-{size}.json"
         results = json.loads(path.read_text()) | measure_export()
         path.write_text(json.dumps(results, indent=2))
         print(json.dumps(results), flush=True)
@@ -210,35 +211,42 @@ def child(step: str, engine: str, size: int, csv_path: Path) -> None:
     results |= measure_edit()
     results |= measure_export()
     results["peak_rss_mb"] = peak_rss_mb()
-    (RESULTS / f"imports-{engine}.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / f"imports-{engine}-{size}.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results), flush=True)
 
 
+def _cell(result: dict, key: str, unit: str = "") -> str:
+    return f"{result[key]:,}{unit}".replace(",", " ") if key in result else "–"
+
+
 def report(size: int) -> str:
+    """Every size measured so far (results/imports-ENGINE-SIZE.json), largest first."""
     rows = []
-    for engine, target in (("sqlite", 90), ("postgresql", 120)):
-        path = RESULTS / f"imports-{engine}.json"
-        if not path.exists():
-            continue
+    for path in sorted(
+        RESULTS.glob("imports-*-*.json"), key=lambda p: (-int(p.stem.rsplit("-", 1)[1]), p.name)
+    ):
         r = json.loads(path.read_text())
+        target = (90 if r["engine"] == "sqlite" else 120) * r["size"] // 1_000_000
         rows.append(
-            f"| {engine} | {r['size']:,} | {r['searchable_seconds']} s (target ≤ {target} s) | "
-            f"{r['rows_per_second']:,} | {r['peak_rss_mb']} MB | {r['edit_searchable_ms']} ms | "
-            f"{r['export_rows_per_second']:,} rows/s ({r['export_seconds']} s, {r['export_mb']} MB) |"
+            f"| {r['engine']} | {_cell(r, 'size')} | {r['searchable_seconds']} s ({'target' if r['size'] >= 1_000_000 else 'pro rata'} {target} s) | "
+            f"{_cell(r, 'import_cpu_seconds', ' s')} | {_cell(r, 'rows_per_second')} | "
+            f"{r['peak_rss_mb']} MB | {r['edit_searchable_ms']} ms | "
+            f"{_cell(r, 'export_rows_per_second')} ({r['export_seconds']} s) | "
+            f"{_cell(r, 'export_rows_per_cpu_second')} |"
         )
     return f"""## Imports and exports (issue #6)
 
 `make bench-imports` (`python bench/imports.py --size {size}`), {platform.machine()}, 2 cores,
 24 GiB, **measured while two other engineers' test suites and benchmarks ran on the same 2
-cores**. A CSV of {size} organisations (bench/generate.py vocabulary: real communes weighted by
+cores**. A CSV of {size:,} organisations (bench/generate.py vocabulary: real communes weighted by
 population, Luhn-valid SIRETs, real NAF labels) is imported by the same service as
 `manage.py import_organisations` into an empty directory, in batches of 5,000 rows, each one
 transaction; the clock stops when the map cells are rebuilt, the search cache version is bumped
 and a full-text search with facets finds the last row. Each engine runs in its own process:
 the RSS is that process's peak (import, edit and export together).
 
-| engine | rows | until searchable | rows/s | peak RSS | one edit searchable | CSV export |
-| --- | --- | --- | --- | --- | --- | --- |
+| engine | rows | until searchable (wall) | CPU of the import process | rows/s (wall) | peak RSS | one edit searchable | CSV export rows/s (wall) | CSV export rows per CPU second |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
 Targets of issue #6: until searchable ≤ 90 s (SQLite) and ≤ 120 s (PostgreSQL), peak RSS
@@ -253,6 +261,20 @@ end; communes, NAF labels and sectors are folded once. What remains per row is p
 checks (SIRET key, commune and postal code, point in France, duplicates in the file) and, on
 PostgreSQL, the stored `tsvector` computed by the server for every row. The memory grows with
 the file's keys (SIRET, SIREN and name+commune as integers, for the in-file duplicate checks).
+
+Reading (the 1,000,000-row runs of 23 November 2026): the load average stayed between 7 and 9
+on the 2 cores, and each import process got 20 to 30 % of one core, so the wall times say more
+about the machine than about the code. The CPU column is the honest figure: at 100,000 rows
+SQLite spends 21.8 s of CPU in the importing process (parsing, checks, inserts, index build
+and map cells all happen in it), about 220 µs per row, so about 220 s for 1,000,000 rows on a
+free core — still above the 90 s target, by about 2.4 times; PostgreSQL spends 14 s per 100,000
+rows on the client side, plus the server's work (the `tsvector` of every row). Targets met: peak
+RSS under 500 MB at 1,000,000 rows (414–417 MB, most of it the in-file duplicate maps), one edit
+searchable in 34–150 ms, and the CSV export at 60,000–85,000 rows per CPU second (so above
+50,000 rows/s when it gets a core; 12,000–42,000 rows/s of wall time under this load). Not met:
+the 90 s / 120 s import targets. Next steps: a compiled CSV parser and vectorised checks
+(per-row Python is most of the 220 µs), key sets that keep only hashes, and batches checked by
+a second process while the first one writes.
 """
 
 
