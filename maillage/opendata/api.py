@@ -34,6 +34,18 @@ def base_url(request: HttpRequest) -> str:
     response={200: None, 400: ErrorOut, 429: ErrorOut},
     url_name="organisations_export",
     summary="Exporter les organisations (CSV, GeoJSON, JSON-LD)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Le fichier, transmis au fil de l'eau",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/geo+json": {"schema": {"type": "object"}},
+                    "application/ld+json": {"schema": {"type": "object"}},
+                },
+            }
+        }
+    },
 )
 def export_organisations(
     request: HttpRequest,
