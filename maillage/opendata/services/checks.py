@@ -49,6 +49,10 @@ ORGANISATION_FIELDS = (
     "description",
 )
 ESTABLISHMENT_FIELDS = ("siret", "address", "postal_code", "commune_id", "latitude", "longitude")
+UNKNOWN_CODE = {
+    "naf": "Code NAF inconnu de la nomenclature NAF rév. 2",
+    "legal_form": "Catégorie juridique inconnue (code INSEE à 4 chiffres attendu)",
+}
 MAX_LENGTHS = {"brand": 255, "address": 255, "phone": 30, "website": 300, "email": 254}
 
 
@@ -364,11 +368,7 @@ class RowChecker:
     def _code(self, row, name, known, warnings, line) -> str | None:
         value = row.get(name, "").strip()
         if value and value not in known:
-            label = {
-                "naf": "Code NAF inconnu de la nomenclature NAF rév. 2",
-                "legal_form": "Catégorie juridique inconnue (code INSEE à 4 chiffres attendu)",
-            }[name]
-            warnings.append(RowProblem(line, name, value, f"{label} : ignoré."))
+            warnings.append(RowProblem(line, name, value, f"{UNKNOWN_CODE[name]} : ignoré."))
             return None
         return value or None
 
@@ -379,7 +379,8 @@ class RowChecker:
             if not code:
                 continue
             if code in self.kind_codes:
-                kinds.append(code) if code not in kinds else None
+                if code not in kinds:
+                    kinds.append(code)
             else:
                 warnings.append(
                     RowProblem(line, "kinds", part, "Type de structure inconnu : ignoré.")

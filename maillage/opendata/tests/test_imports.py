@@ -160,3 +160,18 @@ def test_a_first_load_builds_the_search_index_once_and_leaves_it_working(run_imp
     # The triggers are back: a later edit is found too.
     Organisation.objects.filter(siren="325158855").update(search_name="refuge des cimes")
     assert search_directory(DirectoryFilters(q="refuge cimes"), page=1, page_size=20).count == 1
+
+
+def test_wrong_optional_values_are_dropped_with_a_warning_and_the_row_kept(run_import, tmp_path):
+    path = tmp_path / "optionnels.csv"
+    path.write_text(
+        "Nom;SIRET;Code postal;Ville;Code NAF;Site web;Type\n"
+        "LE TOIT DU MONDE;32515885500016;86000;Poitiers;99.99Z;pas une adresse;ACI/XYZ\n"
+    )
+    run = run_import(path)
+    assert run.created_count == 1
+    warnings = {p.field: p.reason for p in run.problems.filter(kind=ImportProblem.Kind.WARNING)}
+    assert set(warnings) == {"naf", "website", "kinds"}
+    organisation = Organisation.objects.get()
+    assert (organisation.naf_id, organisation.website) == (None, "")
+    assert list(organisation.kinds.values_list("code", flat=True)) == ["ACI"]
