@@ -8,6 +8,7 @@ PROD_PORT ?= 8003
 
 .PHONY: run setup test test-e2e lint format bench screenshots messages clean
 .PHONY: serve-prod backup restore loadtest
+.PHONY: bench-imports
 
 $(VENV)/.installed: requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,12 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py postgresql --size $(BENCH_SIZE)
 	$(PY) bench/report.py
 	$(PY) bench/loadtest.py --users $(LOAD_USERS) --duration $(LOAD_SECONDS)
+	$(MAKE) bench-imports
+
+## bench-imports: import 1,000,000 CSV rows until searchable, one edit, CSV export (both engines)
+BENCH_IMPORTS_SIZE ?= 1000000
+bench-imports: $(VENV)/.installed
+	$(PY) bench/imports.py --size $(BENCH_IMPORTS_SIZE)
 
 ## screenshots: pictures of the main pages from a server running on $(HOST):$(PORT)
 screenshots: $(VENV)/.installed

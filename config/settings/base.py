@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.territory",
     "maillage.directory",
+    "maillage.opendata",
     # Before allauth, so that its templates override allauth's.
     "maillage.membership",
     "allauth",

@@ -1,0 +1,247 @@
+"""import_organisations: one service for the command and the upload page.
+
+The file is first read whole without writing (a broken file is refused and nothing is
+written), then row by row in batches: each batch is one transaction that also moves the run's
+checkpoint, so an interrupted run resumes after its last committed batch.
+"""
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from maillage.directory.models import Organisation
+from maillage.directory.search import schema
+from maillage.directory.search.cache import bump_directory_version
+from maillage.opendata.models import ImportProblem, ImportRun
+from maillage.opendata.readers import FileRefused, RowProblem, make_reader
+from maillage.opendata.services.checks import RowChecker
+from maillage.opendata.services.upsert import CREATED, UNCHANGED, UPDATED, Upsert
+
+BATCH_SIZE = 1000
+# A first load of this many rows into an empty directory builds the search index once at the
+# end instead of row by row (bench/generate.py does the same).
+FIRST_LOAD_ROWS = 20_000
+Progress = Callable[[ImportRun], None]
+
+
+def start_run(
+    *,
+    file_name: str,
+    format: str,
+    source: str = "",
+    dry_run: bool = False,
+    mapping=None,
+    user=None,
+    stored_file: str = "",
+) -> ImportRun:
+    return ImportRun.objects.create(
+        file_name=file_name,
+        stored_file=stored_file,
+        format=format,
+        source=source or format,
+        mapping=mapping or {},
+        is_dry_run=dry_run,
+        started_by=user,
+    )
+
+
+def import_organisations(
+    *,
+    run: ImportRun,
+    path: Path | None = None,
+    opener: Callable | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Run (or resume) an import; the run row holds the counts, its problems the report."""
+    opener = opener or (lambda: open(path, "rb"))  # noqa: SIM115 (the readers close it)
+    run.status, run.message = ImportRun.Status.RUNNING, ""
+    run.save(update_fields=["status", "message", "updated_at"])
+    try:
+        reader = make_reader(
+            run.format,
+            opener=opener,
+            file_name=run.file_name,
+            mapping=run.mapping or None,
+            path=path,
+        )
+        run.total_rows = reader.count()
+    except FileRefused as refused:
+        return _finish(run, ImportRun.Status.REFUSED, str(refused))
+    run.save(update_fields=["total_rows", "updated_at"])
+    first_load = (
+        not run.is_dry_run
+        and run.checkpoint_line == 0
+        and run.total_rows >= FIRST_LOAD_ROWS
+        and not Organisation.objects.exists()
+    )
+    try:
+        if first_load:
+            suspend_search_index()
+        _run_batches(run, reader.rows(), batch_size, progress)
+    except FileRefused as refused:
+        # Only a file changed while it was imported gets here: committed batches stay, the
+        # checkpoint says where to resume.
+        return _finish(run, ImportRun.Status.FAILED, str(refused))
+    finally:
+        if first_load:
+            restore_search_index()
+    if not run.is_dry_run:
+        transaction.on_commit(bump_directory_version)
+        _schedule_map_cells()
+    return _finish(run, ImportRun.Status.DONE, summary(run))
+
+
+def _run_batches(
+    run: ImportRun, rows: Iterator, batch_size: int, progress: Progress | None
+) -> None:
+    checker = RowChecker(source=run.source)
+    upsert = Upsert(run=run)
+    resume_after = run.checkpoint_line
+    candidates, problems, read, last_line = [], [], 0, resume_after
+    for line, row in rows:
+        read, last_line = read + 1, max(last_line, line)
+        if isinstance(row, RowProblem):
+            problem = row
+            if line > resume_after:
+                problems.append(_problem(run, ImportProblem.Kind.REJECTED, problem))
+            continue
+        candidate, row_problems = checker.check(line, row)
+        if line <= resume_after:
+            continue  # committed by an earlier attempt; checked again only to know the file's keys
+        kind = ImportProblem.Kind.REJECTED if candidate is None else None
+        for problem in row_problems:
+            problem_kind = kind or (
+                ImportProblem.Kind.DUPLICATE
+                if problem.reason.startswith("Doublon")
+                else ImportProblem.Kind.WARNING
+            )
+            problems.append(_problem(run, problem_kind, problem))
+        if candidate:
+            candidates.append(candidate)
+        if len(candidates) >= batch_size:
+            _commit_batch(run, upsert, candidates, problems, line, read)
+            candidates, problems = [], []
+            if progress:
+                progress(run)
+    _commit_batch(run, upsert, candidates, problems, last_line, read)
+    if progress:
+        progress(run)
+
+
+def _problem(run: ImportRun, kind: str, problem: RowProblem) -> ImportProblem:
+    return ImportProblem(
+        run=run,
+        kind=kind,
+        line=problem.line,
+        field=problem.field[:100],
+        value=str(problem.value)[:500],
+        reason=problem.reason,
+    )
+
+
+def _commit_batch(run, upsert: Upsert, candidates, problems, last_line: int, read: int) -> None:
+    with transaction.atomic():
+        plans, duplicates = upsert.plan(candidates)
+        if not run.is_dry_run:
+            upsert.apply(plans)
+        problems = problems + duplicates
+        ImportProblem.objects.bulk_create(problems)
+        run.created_count += sum(1 for p in plans if p.action == CREATED)
+        run.updated_count += sum(1 for p in plans if p.action == UPDATED)
+        run.unchanged_count += sum(1 for p in plans if p.action == UNCHANGED)
+        run.rejected_count += sum(1 for p in problems if p.kind == ImportProblem.Kind.REJECTED)
+        run.duplicate_count += sum(1 for p in problems if p.kind == ImportProblem.Kind.DUPLICATE)
+        run.rows_read = max(run.rows_read, read)
+        run.checkpoint_line = max(run.checkpoint_line, last_line)
+        run.save()
+
+
+def suspend_search_index() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in schema.SQLITE_DROP[:3]:  # the triggers; the index table stays
+                cursor.execute(statement)
+        elif connection.vendor == "postgresql":
+            for statement in schema.POSTGRES_DROP[:2]:  # the two GIN indexes
+                cursor.execute(statement)
+
+
+def restore_search_index() -> None:
+    """Put the triggers or indexes back and index every row, whatever happened meanwhile."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in schema.SQLITE_CREATE:
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {schema.FTS_TABLE}({schema.FTS_TABLE}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            # Deferred foreign-key checks inside an outer transaction would block CREATE INDEX.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for statement in schema.POSTGRES_INDEXES:
+                cursor.execute(statement)
+
+
+def _schedule_map_cells() -> None:
+    from maillage.directory.tasks import rebuild_map_cells
+
+    transaction.on_commit(rebuild_map_cells.enqueue)
+
+
+def _finish(run: ImportRun, status: str, message: str) -> ImportRun:
+    run.status, run.message, run.finished_at = status, message, timezone.now()
+    run.save()
+    return run
+
+
+def summary(run: ImportRun) -> str:
+    """'3 créées, 1 mise à jour, 10 inchangées, 2 rejetées' — and the no-op said plainly."""
+    if run.status == ImportRun.Status.REFUSED:
+        return run.message
+    parts = [
+        f"{run.created_count} créée(s)",
+        f"{run.updated_count} mise(s) à jour",
+        f"{run.unchanged_count} inchangée(s)",
+        f"{run.rejected_count} ligne(s) rejetée(s)",
+        f"{run.duplicate_count} doublon(s) possible(s) à vérifier",
+    ]
+    text = (
+        ("Essai à blanc, rien n'est enregistré : " if run.is_dry_run else "")
+        + ", ".join(parts)
+        + "."
+    )
+    if not run.created_count and not run.updated_count and not run.is_dry_run:
+        text += " Rien n'a changé : l'annuaire était déjà à jour de ce fichier."
+    return text
+
+
+REPORT_COLUMNS = ["ligne", "nature", "champ", "valeur", "motif"]
+
+
+def write_report(run: ImportRun, handle) -> int:
+    """The rejected rows and the warnings as a CSV for spreadsheet software (UTF-8 with BOM)."""
+    writer = csv.writer(handle)
+    writer.writerow(REPORT_COLUMNS)
+    count = 0
+    for problem in run.problems.order_by("line", "pk").iterator(chunk_size=2000):
+        writer.writerow(
+            [problem.line, problem.get_kind_display(), problem.field, problem.value, problem.reason]
+        )
+        count += 1
+    return count
+
+
+def counts_per_reason(run: ImportRun) -> list[tuple[str, str, int]]:
+    """(kind, reason with the row's own values removed, count): the report's summary."""
+    import re
+
+    counts: dict[tuple[str, str], int] = {}
+    for kind, field, reason in run.problems.values_list("kind", "field", "reason").iterator(
+        chunk_size=2000
+    ):
+        general = re.sub(r"«[^»]*»|\d{5,}|ligne \d+|\([^)]*\)", "…", reason)
+        key = (kind, f"{field}: {general}")
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(((k, r, n) for (k, r), n in counts.items()), key=lambda item: -item[2])

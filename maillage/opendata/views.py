@@ -1,0 +1,181 @@
+"""Import pages for animators: upload, preview and mapping, progress, report.
+
+The import itself runs as a task. With the immediate backend of development the request that
+starts it (sent by the page on load) lasts as long as the import, while the page polls the
+status fragment; with a worker it returns at once. Without JavaScript a button starts it.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.membership.permissions import Action, can
+from maillage.opendata.forms import MappingForm, UploadForm
+from maillage.opendata.models import ImportProblem, ImportRun
+from maillage.opendata.readers import FileRefused, make_reader
+from maillage.opendata.services.imports import REPORT_COLUMNS, counts_per_reason, start_run
+from maillage.opendata.tasks import run_import
+
+
+def _require_animator(request: HttpRequest) -> None:
+    if not can(request.user, Action.VIEW_DASHBOARD):
+        raise PermissionDenied(_("Les imports sont réservés à l'animation des territoires."))
+
+
+def _get_run_for_user(request: HttpRequest, pk: int) -> ImportRun:
+    """Animators see the imports they started; platform administrators see them all."""
+    _require_animator(request)
+    runs = ImportRun.objects.all()
+    if not request.user.is_superuser:
+        runs = runs.filter(started_by=request.user)
+    return get_object_or_404(runs, pk=pk)
+
+
+def _reader(run: ImportRun, mapping=None):
+    return make_reader(
+        run.format,
+        opener=lambda: default_storage.open(run.stored_file, "rb"),
+        file_name=run.file_name,
+        mapping=mapping,
+    )
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    _require_animator(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = get_valid_filename(upload.name)[:100] or "fichier"
+        stored = default_storage.save(f"imports/{uuid.uuid4().hex}-{name}", upload)
+        run = start_run(
+            file_name=name,
+            format=form.cleaned_data["format"],
+            source=form.cleaned_data["source"],
+            user=request.user,
+            stored_file=stored,
+        )
+        return redirect("opendata:import_detail", pk=run.pk)
+    runs = ImportRun.objects.select_related("started_by")
+    if not request.user.is_superuser:
+        runs = runs.filter(started_by=request.user)
+    return render(request, "opendata/import_list.html", {"form": form, "runs": runs[:50]})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before the run: preview and mapping; after: progress, then the report."""
+    run = _get_run_for_user(request, pk)
+    context: dict = {"run": run}
+    if run.status == ImportRun.Status.PENDING:
+        try:
+            reader = _reader(run)
+            preview = reader.preview()
+        except FileRefused as refused:
+            run.status, run.message = ImportRun.Status.REFUSED, str(refused)
+            run.save()
+            default_storage.delete(run.stored_file)
+        else:
+            context["preview"] = preview
+            context["form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
+            context["can_map"] = run.format in ("csv", "xlsx")
+    if run.is_finished:
+        context["reasons"] = [
+            (ImportProblem.Kind(kind).label, reason, count)
+            for kind, reason, count in counts_per_reason(run)[:20]
+        ]
+        context["problems"] = run.problems.all()[:100]
+    return render(request, "opendata/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep the confirmed mapping; the progress page then starts the run."""
+    run = _get_run_for_user(request, pk)
+    if run.status != ImportRun.Status.PENDING:
+        return redirect("opendata:import_detail", pk=run.pk)
+    try:
+        preview = _reader(run).preview()
+    except FileRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("opendata:import_detail", pk=run.pk)
+    form = MappingForm(request.POST, headers=preview.headers, mapping=preview.mapping)
+    if run.format in ("csv", "xlsx") and not form.is_valid():
+        can_map = True
+        return render(
+            request,
+            "opendata/import_detail.html",
+            {"run": run, "preview": preview, "form": form, "can_map": can_map},
+            status=400,
+        )
+    form.is_valid()
+    if run.format in ("csv", "xlsx"):
+        run.mapping = form.mapping()
+    run.is_dry_run = bool(form.cleaned_data.get("dry_run"))
+    run.status = ImportRun.Status.QUEUED
+    run.save()
+    return redirect("opendata:import_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def import_execute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand a queued run to the task backend, once (two clicks never run it twice)."""
+    run = _get_run_for_user(request, pk)
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.QUEUED).update(
+        status=ImportRun.Status.RUNNING
+    )
+    if claimed:
+        run_import.enqueue(run.pk)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204)
+    return redirect("opendata:import_detail", pk=run.pk)
+
+
+@login_required
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run_for_user(request, pk)
+    response = render(request, "opendata/_import_status.html", {"run": run})
+    if run.is_finished and request.headers.get("HX-Request"):
+        # The report is on the full page: reload it once the run is over.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    import csv
+
+    run = _get_run_for_user(request, pk)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(REPORT_COLUMNS)
+        for problem in run.problems.order_by("line", "pk").iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    problem.line,
+                    ImportProblem.Kind(problem.kind).label,
+                    problem.field,
+                    problem.value,
+                    problem.reason,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rapport-import-{run.pk}.csv"'
+    return response
