@@ -17,6 +17,7 @@ $(VENV)/.installed: requirements.lock requirements-test.lock
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_catalogue
 
 ## run: set everything up, then serve http://127.0.0.1:8000 (a second run keeps the data)
 run: setup

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "maillage.directory",
     # Before allauth, so that its templates override allauth's.
     "maillage.membership",
+    "maillage.catalogue",
     "allauth",
     "allauth.account",
 ]

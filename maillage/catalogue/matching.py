@@ -1,0 +1,706 @@
+"""Matching (B2): for a need, the ranked offers and organisations that can answer it; for an offer,
+the ranked needs. One service for pages, API, needs reports and the benchmark.
+
+Candidates come from SQL with the directory's geographic prefilter (H3 cells covering the circle
+and a latitude/longitude box, or the territories listed) and the related sectors; only those are
+scored in Python, each with a short French explanation.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from maillage.catalogue.models import ExchangeMode, Listing, ReservedMarket, Side, Status
+from maillage.core.geo import box_around, cells_covering, haversine_km
+from maillage.core.text import fold
+from maillage.directory.models import (
+    EssFamily,
+    Establishment,
+    Organisation,
+    OrganisationSector,
+    Sector,
+    StructureKind,
+)
+
+# Rows read from SQL at most; a need in a dense city still has few candidates once the sector
+# and the circle apply, but the bound keeps the worst case flat.
+CANDIDATE_LIMIT = 3000
+ORGANISATION_CANDIDATE_LIMIT = 1000
+# Without a radius of its own (territories only), distance counts on this scale.
+DISTANCE_SCALE_KM = 100
+
+EXACT, FAMILY, SIBLING = 3, 2, 1
+SECTOR_POINTS = {EXACT: 40, FAMILY: 25, SIBLING: 15}
+DISABILITY_KINDS = frozenset({"EA", "ESAT"})
+# The offer modes each need accepts: a free offer suits every need.
+ACCEPTED_MODES = {
+    ExchangeMode.PRICED: {ExchangeMode.PRICED, ExchangeMode.FREE},
+    ExchangeMode.FREE: {ExchangeMode.FREE},
+    ExchangeMode.BARTER: {ExchangeMode.BARTER, ExchangeMode.FREE},
+    ExchangeMode.TIME_BANK: {ExchangeMode.TIME_BANK, ExchangeMode.FREE},
+}
+
+
+def _sector_text(relation: int) -> str:
+    return {
+        EXACT: _("même filière"),
+        FAMILY: _("même famille de filières"),
+        SIBLING: _("filière voisine"),
+    }[relation]
+
+
+@dataclass
+class Party:
+    """What scoring needs to know about one side: a listing, or a needs report."""
+
+    side: str
+    organisation_id: int | None
+    latitude: float | None
+    longitude: float | None
+    commune_id: str | None = None
+    epci_id: str | None = None
+    departement_id: str | None = None
+    radius_km: int | None = None
+    area_communes: frozenset = frozenset()
+    area_epcis: frozenset = frozenset()
+    area_departements: frozenset = frozenset()
+    sector_ids: frozenset = frozenset()
+    kind: str = ""
+    exchange_mode: str = ""
+    quantity: Decimal | None = None
+    unit: str = ""
+    available_from: datetime.date | None = None
+    available_until: datetime.date | None = None
+    price_on_quote: bool = False
+    reserved_market: str = ""
+    preferred_labels: frozenset = frozenset()
+    preferred_families: frozenset = frozenset()
+    listing_id: int | None = None
+    has_area_list: bool = False
+
+    def serves(
+        self,
+        latitude: float | None,
+        longitude: float | None,
+        distance: float | None,
+        commune_id: str | None,
+        epci_id: str | None,
+        departement_id: str | None,
+    ) -> bool:
+        """Whether a place lies within this party's area served (radius or territories)."""
+        if self.radius_km and distance is not None and distance <= self.radius_km:
+            return True
+        return bool(
+            (commune_id and commune_id in self.area_communes)
+            or (epci_id and epci_id in self.area_epcis)
+            or (departement_id and departement_id in self.area_departements)
+        )
+
+
+@dataclass
+class OrganisationFacts:
+    kinds: frozenset
+    family: str
+    valid_until: datetime.date
+    labels: frozenset = frozenset()
+
+
+@dataclass
+class Match:
+    score: int
+    distance_km: float | None
+    reasons: list[str]
+    organisation_id: int
+    listing_id: int | None = None
+    listing: Listing | None = None
+    organisation: Organisation | None = None
+
+    @property
+    def explanation(self) -> str:
+        return " · ".join(self.reasons)
+
+
+@dataclass
+class MatchResult:
+    listings: list[Match] = field(default_factory=list)
+    organisations: list[Match] = field(default_factory=list)
+
+
+class SectorTree:
+    """The two-level taxonomy in memory: which sectors relate to which, and how closely."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int | None] = dict(Sector.objects.values_list("id", "parent_id"))
+        self.children: dict[int, list[int]] = {}
+        for sector_id, parent_id in self.parent.items():
+            if parent_id:
+                self.children.setdefault(parent_id, []).append(sector_id)
+
+    def related(self, sector_ids) -> dict[int, int]:
+        """Every sector related to the given ones, with the closest relation."""
+        relations: dict[int, int] = {}
+
+        def note(sector_id: int, relation: int) -> None:
+            relations[sector_id] = max(relations.get(sector_id, 0), relation)
+
+        for sector_id in sector_ids:
+            note(sector_id, EXACT)
+            for child in self.children.get(sector_id, []):
+                note(child, FAMILY)
+            parent = self.parent.get(sector_id)
+            if parent:
+                note(parent, FAMILY)
+                for sibling in self.children.get(parent, []):
+                    note(sibling, SIBLING)
+        return relations
+
+
+def party_of(listing: Listing) -> Party:
+    """The facts of a saved listing, in a fixed number of queries."""
+    areas = {
+        "area_communes": frozenset(),
+        "area_epcis": frozenset(),
+        "area_departements": frozenset(),
+    }
+    if listing.has_area_list:
+        areas = {
+            "area_communes": frozenset(listing.area_communes.values_list("pk", flat=True)),
+            "area_epcis": frozenset(listing.area_epcis.values_list("pk", flat=True)),
+            "area_departements": frozenset(listing.area_departements.values_list("pk", flat=True)),
+        }
+    labels = frozenset()
+    if listing.side == Side.NEED:
+        labels = frozenset(listing.preferred_labels.values_list("pk", flat=True))
+    return Party(
+        side=listing.side,
+        organisation_id=listing.organisation_id,
+        latitude=listing.latitude,
+        longitude=listing.longitude,
+        commune_id=listing.commune_id,
+        epci_id=listing.epci_id,
+        departement_id=listing.departement_id,
+        radius_km=listing.radius_km,
+        sector_ids=frozenset(listing.sectors.values_list("pk", flat=True)),
+        kind=listing.kind,
+        exchange_mode=listing.exchange_mode,
+        quantity=listing.quantity,
+        unit=listing.unit,
+        available_from=listing.available_from,
+        available_until=listing.available_until,
+        price_on_quote=listing.price_on_quote,
+        reserved_market=listing.reserved_market,
+        preferred_labels=labels,
+        preferred_families=frozenset(listing.preferred_families or []),
+        listing_id=listing.pk,
+        **areas,
+    )
+
+
+def reserved_kinds(reserved_market: str) -> frozenset | None:
+    """The structure kinds a reservation admits; None when the need reserves nothing."""
+    if not reserved_market:
+        return None
+    siae = frozenset(StructureKind.objects.filter(is_siae=True).values_list("code", flat=True))
+    return {
+        ReservedMarket.DISABILITY: DISABILITY_KINDS,
+        ReservedMarket.INSERTION: siae,
+        ReservedMarket.INCLUSIVE: DISABILITY_KINDS | siae,
+    }[reserved_market]
+
+
+def _area_filter(
+    source: Party, prefix: str, *, commune: str, epci: str, departement: str
+) -> Q | None:
+    """Rows located within the source's area served: its circle (cells + box) or its territories."""
+    conditions = Q(pk__in=[])
+    found = False
+    if source.radius_km and source.latitude is not None:
+        box = box_around(source.latitude, source.longitude, source.radius_km)
+        circle = Q(
+            **{
+                f"{prefix}latitude__range": (box.min_lat, box.max_lat),
+                f"{prefix}longitude__range": (box.min_lon, box.max_lon),
+            }
+        )
+        covering = cells_covering(source.latitude, source.longitude, source.radius_km)
+        if covering:
+            column, cells = covering
+            circle &= Q(**{f"{prefix}{column}__in": cells})
+        conditions |= circle
+        found = True
+    for values, lookup in (
+        (source.area_communes, commune),
+        (source.area_epcis, epci),
+        (source.area_departements, departement),
+    ):
+        if values:
+            conditions |= Q(**{f"{lookup}__in": sorted(values)})
+            found = True
+    return conditions if found else None
+
+
+def _organisation_facts(organisation_ids, *, with_labels: bool) -> dict[int, OrganisationFacts]:
+    ids = list(organisation_ids)
+    kinds: dict[int, set] = {}
+    for organisation_id, code in Organisation.kinds.through.objects.filter(
+        organisation_id__in=ids
+    ).values_list("organisation_id", "structurekind_id"):
+        kinds.setdefault(organisation_id, set()).add(code)
+    labels: dict[int, set] = {}
+    if with_labels:
+        for organisation_id, label_id in Organisation.labels.through.objects.filter(
+            organisation_id__in=ids
+        ).values_list("organisation_id", "label_id"):
+            labels.setdefault(organisation_id, set()).add(label_id)
+    return {
+        pk: OrganisationFacts(
+            kinds=frozenset(kinds.get(pk, ())),
+            family=family,
+            valid_until=valid_until,
+            labels=frozenset(labels.get(pk, ())),
+        )
+        for pk, family, valid_until in Organisation.objects.filter(pk__in=ids).values_list(
+            "id", "ess_family", "valid_until"
+        )
+    }
+
+
+def _when(start: datetime.date, today: datetime.date) -> str:
+    if start <= today:
+        return _("disponible dès maintenant")
+    month = date_format(start, "F" if start.year == today.year else "F Y")
+    return _("disponible en %(month)s") % {"month": month}
+
+
+def _period(need: Party, offer: Party, today: datetime.date) -> tuple[bool, str | None]:
+    """Whether the periods overlap, and what to say about it (None when neither gave dates)."""
+    if not (
+        offer.available_from or offer.available_until or need.available_from or need.available_until
+    ):
+        return True, None
+    start = max(d for d in (offer.available_from, need.available_from, today) if d)
+    ends = [d for d in (offer.available_until, need.available_until) if d]
+    if ends and min(ends) < start:
+        return False, None
+    return True, _when(start, today)
+
+
+def _kind_reasons(kinds: frozenset, siae: frozenset) -> list[str]:
+    reasons = []
+    if kinds & siae:
+        reasons.append(_("structure d'insertion"))
+    if "EA" in kinds:
+        reasons.append(_("entreprise adaptée"))
+    if "ESAT" in kinds:
+        reasons.append(_("ESAT"))
+    return reasons
+
+
+def score_pair(
+    *,
+    need: Party,
+    offer: Party,
+    relation: int,
+    distance: float | None,
+    facts: OrganisationFacts,
+    siae: frozenset,
+    today: datetime.date,
+    scale_km: float,
+) -> tuple[int, list[str]] | None:
+    """Score an offer (or organisation, with an empty `offer.kind`) for a need; None if excluded.
+
+    `facts` describe the answering side's organisation, whose qualities the need's preferences weigh.
+    """
+    overlaps, when = _period(need, offer, today)
+    if not overlaps:
+        return None
+    score = SECTOR_POINTS[relation]
+    reasons = [_sector_text(relation)]
+    if distance is not None:
+        score += 20 * max(0.0, 1 - distance / scale_km)
+        reasons.append(_("moins d'1 km") if distance < 1 else f"{distance:.0f} km")
+    if offer.kind and offer.kind == need.kind:
+        score += 10
+    if when:
+        score += 6
+        reasons.append(when)
+    if (
+        offer.quantity is not None
+        and need.quantity is not None
+        and fold(offer.unit) == fold(need.unit)
+    ):
+        if offer.quantity >= need.quantity:
+            score += 8
+            reasons.append(_("capacité suffisante"))
+        else:
+            score += 8 * float(offer.quantity / need.quantity)
+            reasons.append(
+                _("capacité partielle : %(offer)s sur %(need)s %(unit)s")
+                % {"offer": f"{offer.quantity:g}", "need": f"{need.quantity:g}", "unit": need.unit}
+            )
+    if offer.exchange_mode:
+        if offer.exchange_mode in ACCEPTED_MODES.get(need.exchange_mode, {offer.exchange_mode}):
+            score += 6
+            if offer.exchange_mode == ExchangeMode.PRICED:
+                reasons.append(_("sur devis") if offer.price_on_quote else _("payant"))
+            else:
+                reasons.append(str(ExchangeMode(offer.exchange_mode).label).lower())
+        else:
+            score -= 10
+            reasons.append(
+                _("autre mode d'échange (%(mode)s)")
+                % {"mode": str(ExchangeMode(offer.exchange_mode).label).lower()}
+            )
+    shared_labels = need.preferred_labels & facts.labels
+    if shared_labels:
+        score += min(10, 5 * len(shared_labels))
+        reasons.append(_("label apprécié"))
+    if facts.family and facts.family in need.preferred_families:
+        score += 5
+        reasons.append(str(EssFamily(facts.family).label).lower())
+    kind_reasons = _kind_reasons(facts.kinds, siae)
+    if need.reserved_market and kind_reasons:
+        score += 5
+    reasons.extend(kind_reasons)
+    if facts.valid_until >= today:
+        score += 5
+    else:
+        reasons.append(_("fiche à vérifier"))
+    return round(score), reasons
+
+
+LISTING_COLUMNS = (
+    "listing_id",
+    "sector_id",
+    "listing__organisation_id",
+    "listing__latitude",
+    "listing__longitude",
+    "listing__commune_id",
+    "listing__epci_id",
+    "listing__departement_id",
+    "listing__radius_km",
+    "listing__has_area_list",
+    "listing__kind",
+    "listing__exchange_mode",
+    "listing__quantity",
+    "listing__unit",
+    "listing__available_from",
+    "listing__available_until",
+    "listing__price_on_quote",
+    "listing__reserved_market",
+    "listing__preferred_families",
+)
+
+
+def _candidate_parties(source: Party, target_side: str, relations: dict[int, int], admitted):
+    """Open listings of the other side within the source's area and related sectors."""
+    area = _area_filter(
+        source,
+        "listing__",
+        commune="listing__commune_id",
+        epci="listing__epci_id",
+        departement="listing__departement_id",
+    )
+    if area is None or not relations:
+        return {}
+    rows = Listing.sectors.through.objects.filter(
+        area,
+        sector_id__in=list(relations),
+        listing__side=target_side,
+        listing__status=Status.OPEN,
+        listing__expires_on__gte=timezone.localdate(),
+    )
+    if source.organisation_id:
+        rows = rows.exclude(listing__organisation_id=source.organisation_id)
+    if admitted is not None:
+        rows = rows.filter(
+            listing__organisation_id__in=Organisation.kinds.through.objects.filter(
+                structurekind_id__in=sorted(admitted)
+            ).values("organisation_id")
+        )
+    parties: dict[int, tuple[Party, int]] = {}
+    for row in rows.values_list(*LISTING_COLUMNS)[:CANDIDATE_LIMIT]:
+        listing_id, sector_id = row[0], row[1]
+        relation = relations[sector_id]
+        if listing_id in parties:
+            party, best = parties[listing_id]
+            parties[listing_id] = (party, max(best, relation))
+            continue
+        party = Party(
+            side=target_side,
+            organisation_id=row[2],
+            latitude=row[3],
+            longitude=row[4],
+            commune_id=row[5],
+            epci_id=row[6],
+            departement_id=row[7],
+            radius_km=row[8],
+            kind=row[10],
+            exchange_mode=row[11],
+            quantity=row[12],
+            unit=row[13],
+            available_from=row[14],
+            available_until=row[15],
+            price_on_quote=row[16],
+            reserved_market=row[17],
+            preferred_families=frozenset(row[18] or []),
+            listing_id=listing_id,
+            has_area_list=row[9],
+        )
+        parties[listing_id] = (party, relation)
+    _load_areas([party for party, _relation in parties.values() if party.has_area_list])
+    if target_side == Side.NEED:
+        _load_preferred_labels([party for party, _relation in parties.values()])
+    return parties
+
+
+def _load_areas(parties: list[Party]) -> None:
+    if not parties:
+        return
+    by_id = {party.listing_id: party for party in parties}
+    found: dict[str, dict[int, set]] = {"c": {}, "e": {}, "d": {}}
+    for key, through, column in (
+        ("c", Listing.area_communes.through, "commune_id"),
+        ("e", Listing.area_epcis.through, "epci_id"),
+        ("d", Listing.area_departements.through, "departement_id"),
+    ):
+        for listing_id, value in through.objects.filter(listing_id__in=list(by_id)).values_list(
+            "listing_id", column
+        ):
+            found[key].setdefault(listing_id, set()).add(value)
+    for listing_id, party in by_id.items():
+        party.area_communes = frozenset(found["c"].get(listing_id, ()))
+        party.area_epcis = frozenset(found["e"].get(listing_id, ()))
+        party.area_departements = frozenset(found["d"].get(listing_id, ()))
+
+
+def _load_preferred_labels(parties: list[Party]) -> None:
+    by_id = {party.listing_id: party for party in parties}
+    labels: dict[int, set] = {}
+    for listing_id, label_id in Listing.preferred_labels.through.objects.filter(
+        listing_id__in=list(by_id)
+    ).values_list("listing_id", "label_id"):
+        labels.setdefault(listing_id, set()).add(label_id)
+    for listing_id, party in by_id.items():
+        party.preferred_labels = frozenset(labels.get(listing_id, ()))
+
+
+def _distance(a: Party, b: Party) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+def _serves(party: Party, other: Party, distance: float | None) -> bool:
+    return party.serves(
+        other.latitude,
+        other.longitude,
+        distance,
+        other.commune_id,
+        other.epci_id,
+        other.departement_id,
+    )
+
+
+def _sort(matches: list[Match]) -> list[Match]:
+    far = float("inf")
+    return sorted(
+        matches,
+        key=lambda m: (
+            -m.score,
+            m.distance_km if m.distance_km is not None else far,
+            m.listing_id or 0,
+            m.organisation_id,
+        ),
+    )
+
+
+def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = None) -> list[Match]:
+    """Ranked listings of the other side for a need or an offer (without model instances)."""
+    tree = tree or SectorTree()
+    relations = tree.related(source.sector_ids)
+    target_side = Side.OFFER if source.side == Side.NEED else Side.NEED
+    admitted = reserved_kinds(source.reserved_market) if source.side == Side.NEED else None
+    candidates = _candidate_parties(source, target_side, relations, admitted)
+    if not candidates:
+        return []
+    siae = frozenset(StructureKind.objects.filter(is_siae=True).values_list("code", flat=True))
+    with_labels = bool(source.preferred_labels) or target_side == Side.NEED
+    organisation_ids = {party.organisation_id for party, _relation in candidates.values()}
+    if source.organisation_id:
+        organisation_ids.add(source.organisation_id)
+    facts = _organisation_facts(organisation_ids, with_labels=with_labels)
+    today = timezone.localdate()
+    matches = []
+    for party, relation in candidates.values():
+        distance = _distance(source, party)
+        if not _serves(source, party, distance) or not _serves(party, source, distance):
+            continue
+        need, offer = (source, party) if source.side == Side.NEED else (party, source)
+        offer_facts = facts.get(offer.organisation_id)
+        if offer_facts is None:
+            continue
+        if source.side == Side.OFFER:
+            admitted_kinds = reserved_kinds(need.reserved_market)
+            if admitted_kinds is not None and not (offer_facts.kinds & admitted_kinds):
+                continue
+        scored = score_pair(
+            need=need,
+            offer=offer,
+            relation=relation,
+            distance=distance,
+            facts=offer_facts,
+            siae=siae,
+            today=today,
+            scale_km=need.radius_km or DISTANCE_SCALE_KM,
+        )
+        if scored is None:
+            continue
+        score, reasons = scored
+        matches.append(
+            Match(
+                score=score,
+                distance_km=distance,
+                reasons=reasons,
+                organisation_id=party.organisation_id,
+                listing_id=party.listing_id,
+            )
+        )
+    return _sort(matches)[:limit]
+
+
+def match_organisations(
+    need: Party, *, limit: int = 10, exclude: set[int] | None = None, tree: SectorTree | None = None
+) -> list[Match]:
+    """Published organisations of a related sector located within the need's area."""
+    tree = tree or SectorTree()
+    relations = tree.related(need.sector_ids)
+    area = _area_filter(
+        need,
+        "",
+        commune="commune_id",
+        epci="commune__epci_id",
+        departement="commune__departement_id",
+    )
+    if area is None or not relations:
+        return []
+    excluded = set(exclude or ())
+    if need.organisation_id:
+        excluded.add(need.organisation_id)
+    admitted = reserved_kinds(need.reserved_market)
+    establishments = Establishment.objects.filter(
+        area,
+        organisation__in=Organisation.objects.published(),
+        organisation_id__in=OrganisationSector.objects.filter(sector_id__in=list(relations)).values(
+            "organisation_id"
+        ),
+    ).exclude(organisation_id__in=sorted(excluded))
+    if admitted is not None:
+        establishments = establishments.filter(
+            organisation_id__in=Organisation.kinds.through.objects.filter(
+                structurekind_id__in=sorted(admitted)
+            ).values("organisation_id")
+        )
+    nearest: dict[int, tuple[float | None, Party]] = {}
+    for (
+        organisation_id,
+        lat,
+        lon,
+        commune_id,
+        epci_id,
+        departement_id,
+    ) in establishments.values_list(
+        "organisation_id",
+        "latitude",
+        "longitude",
+        "commune_id",
+        "commune__epci_id",
+        "commune__departement_id",
+    )[:ORGANISATION_CANDIDATE_LIMIT]:
+        place = Party(
+            side=Side.OFFER,
+            organisation_id=organisation_id,
+            latitude=lat,
+            longitude=lon,
+            commune_id=commune_id,
+            epci_id=epci_id,
+            departement_id=departement_id,
+        )
+        distance = _distance(need, place)
+        if not _serves(need, place, distance):
+            continue
+        known = nearest.get(organisation_id)
+        if known is None or (distance is not None and (known[0] is None or distance < known[0])):
+            nearest[organisation_id] = (distance, place)
+    if not nearest:
+        return []
+    sector_links: dict[int, int] = {}
+    for organisation_id, sector_id in OrganisationSector.objects.filter(
+        organisation_id__in=list(nearest), sector_id__in=list(relations)
+    ).values_list("organisation_id", "sector_id"):
+        sector_links[organisation_id] = max(
+            sector_links.get(organisation_id, 0), relations[sector_id]
+        )
+    facts = _organisation_facts(nearest, with_labels=bool(need.preferred_labels))
+    siae = frozenset(StructureKind.objects.filter(is_siae=True).values_list("code", flat=True))
+    today = timezone.localdate()
+    matches = []
+    for organisation_id, (distance, place) in nearest.items():
+        if organisation_id not in facts or organisation_id not in sector_links:
+            continue
+        scored = score_pair(
+            need=need,
+            offer=place,
+            relation=sector_links[organisation_id],
+            distance=distance,
+            facts=facts[organisation_id],
+            siae=siae,
+            today=today,
+            scale_km=need.radius_km or DISTANCE_SCALE_KM,
+        )
+        if scored is None:
+            continue
+        score, reasons = scored
+        matches.append(
+            Match(
+                score=score, distance_km=distance, reasons=reasons, organisation_id=organisation_id
+            )
+        )
+    return _sort(matches)[:limit]
+
+
+def _attach(matches: list[Match]) -> None:
+    """Model instances for display, fetched in two queries."""
+    listings = Listing.objects.in_bulk([m.listing_id for m in matches if m.listing_id])
+    organisations = (
+        Organisation.objects.filter(pk__in={m.organisation_id for m in matches})
+        .prefetch_related("kinds")
+        .in_bulk()
+    )
+    for match in matches:
+        match.listing = listings.get(match.listing_id) if match.listing_id else None
+        match.organisation = organisations.get(match.organisation_id)
+
+
+def matches_for(listing: Listing, *, limit: int = 20, organisations: int = 10) -> MatchResult:
+    """What pages and the API show: ranked listings, and for a need also organisations without an
+    offer that could answer it. A listing that is no longer open matches nothing."""
+    if not listing.is_open:
+        return MatchResult()
+    tree = SectorTree()
+    party = party_of(listing)
+    result = MatchResult(listings=match_party(party, limit=limit, tree=tree))
+    if listing.side == Side.NEED and organisations:
+        result.organisations = match_organisations(
+            party,
+            limit=organisations,
+            exclude={m.organisation_id for m in result.listings},
+            tree=tree,
+        )
+    _attach(result.listings + result.organisations)
+    return result
