@@ -142,6 +142,8 @@ class ListingForm(forms.ModelForm):
         self.fields["establishment"].required = False
         self.fields["establishment"].empty_label = _("Le siège")
         self.fields["sectors"].widget.choices = sector_choices()
+        self.fields["expires_on"].required = False
+        self.fields["expires_on"].help_text = _("Trois mois par défaut ; un an au plus.")
         if not self.is_bound and not (instance and instance.pk):
             self.initial.setdefault("radius_km", 30)
         if side == Side.OFFER:

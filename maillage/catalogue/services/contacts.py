@@ -94,7 +94,7 @@ def record_deal(
 ) -> Deal:
     """« Nous avons travaillé ensemble »: one cooperation link per contact, by either side."""
     contact = (
-        ContactMessage.objects.select_for_update()
+        ContactMessage.objects.select_for_update(of=("self",))
         .select_related("listing", "about", "recipient", "sender_organisation")
         .get(pk=contact.pk)
     )
