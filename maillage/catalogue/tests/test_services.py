@@ -310,3 +310,15 @@ def test_search_ignores_accents_and_case():
 
     assert list(Listing.objects.search("legumes").values_list("pk", flat=True)) == [found.pk]
     assert list(Listing.objects.search("LÉGU").values_list("pk", flat=True)) == [found.pk]
+
+
+def test_the_personal_data_export_includes_messages_and_alerts():
+    from maillage.membership.services.personal_data import export_personal_data
+
+    contact = _contact(message="Bonjour, un devis svp ?")
+    alerts.save_search(user=contact.sender, data={"name": "Veille", "frequency": "weekly"})
+
+    data = export_personal_data(contact.sender)
+
+    assert data["messages_envoyes"][0]["message"] == "Bonjour, un devis svp ?"
+    assert data["alertes"][0]["nom"] == "Veille"
