@@ -251,7 +251,9 @@ class Listing(TimeStampedModel):
             return str(self.get_exchange_mode_display())
         if self.price_on_quote:
             return str(_("Sur devis"))
-        return f"{self.price:.2f} €".replace(".", ",") if self.price is not None else ""
+        if self.price is None:
+            return str(self.get_exchange_mode_display())
+        return f"{self.price:.2f} €".replace(".", ",")
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
