@@ -7,16 +7,19 @@ scored in Python, each with a short French explanation.
 """
 
 import datetime
+import math
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from h3.api import basic_int as h3
 
 from maillage.catalogue.models import ExchangeMode, Listing, ReservedMarket, Side, Status
-from maillage.core.geo import box_around, cells_covering, haversine_km
+from maillage.core.geo import box_around, haversine_km
 from maillage.core.text import fold
 from maillage.directory.models import (
     EssFamily,
@@ -31,6 +34,10 @@ from maillage.directory.models import (
 # and the circle apply, but the bound keeps the worst case flat.
 CANDIDATE_LIMIT = 3000
 ORGANISATION_CANDIDATE_LIMIT = 1000
+# Candidates are read in growing circles: once a circle holds CIRCLE_ENOUGH times the results
+# wanted, farther rows are not read (distance weighs in every score; dense cities stay fast).
+CIRCLES_KM = (3, 10, 30)
+CIRCLE_ENOUGH = 3
 # Without a radius of its own (territories only), distance counts on this scale.
 DISTANCE_SCALE_KM = 100
 
@@ -160,6 +167,38 @@ class SectorTree:
         return relations
 
 
+# The taxonomy and the SIAE kinds change rarely (animators, in the admin): read them at most once
+# a minute per process rather than on every match.
+_CACHE_SECONDS = 60
+_cache: dict[str, tuple[float, object]] = {}
+
+
+def _cached(key: str, build):
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is None or now - hit[0] > _CACHE_SECONDS:
+        hit = (now, build())
+        _cache[key] = hit
+    return hit[1]
+
+
+def sector_tree() -> SectorTree:
+    return _cached("tree", SectorTree)
+
+
+def siae_kinds() -> frozenset:
+    return _cached(
+        "siae",
+        lambda: frozenset(
+            StructureKind.objects.filter(is_siae=True).values_list("code", flat=True)
+        ),
+    )
+
+
+def clear_caches() -> None:
+    _cache.clear()
+
+
 def party_of(listing: Listing) -> Party:
     """The facts of a saved listing, in a fixed number of queries."""
     areas = {
@@ -205,7 +244,7 @@ def reserved_kinds(reserved_market: str) -> frozenset | None:
     """The structure kinds a reservation admits; None when the need reserves nothing."""
     if not reserved_market:
         return None
-    siae = frozenset(StructureKind.objects.filter(is_siae=True).values_list("code", flat=True))
+    siae = siae_kinds()
     return {
         ReservedMarket.DISABILITY: DISABILITY_KINDS,
         ReservedMarket.INSERTION: siae,
@@ -213,21 +252,57 @@ def reserved_kinds(reserved_market: str) -> frozenset | None:
     }[reserved_market]
 
 
+def _covering(latitude: float, longitude: float, radius_km: float) -> tuple[str, list[int]] | None:
+    """H3 cells covering the circle, in a short list (at most 61 cells: 4 rings), else None.
+
+    Long IN lists cost more to build and plan than the few extra rows a coarser cell lets in.
+    """
+    for resolution, column in ((7, "h3_r7"), (5, "h3_r5")):
+        edge_km = h3.average_hexagon_edge_length(resolution, "km")
+        rings = math.ceil(radius_km / (1.5 * edge_km)) + 1
+        if rings <= 4:
+            return column, list(
+                h3.grid_disk(h3.latlng_to_cell(latitude, longitude, resolution), rings)
+            )
+    return None
+
+
+def _circles(source: Party) -> list[float | None]:
+    """Radii to look in, nearest first; [None] for the whole area (territories, or no point)."""
+    if (
+        source.area_communes
+        or source.area_epcis
+        or source.area_departements
+        or not source.radius_km
+        or source.latitude is None
+    ):
+        return [None]
+    return [r for r in CIRCLES_KM if r < source.radius_km] + [source.radius_km]
+
+
 def _area_filter(
-    source: Party, prefix: str, *, commune: str, epci: str, departement: str
+    source: Party,
+    prefix: str,
+    *,
+    commune: str,
+    epci: str,
+    departement: str,
+    radius: float | None = None,
 ) -> Q | None:
-    """Rows located within the source's area served: its circle (cells + box) or its territories."""
+    """Rows located within the source's area served: its circle (cells + box) or its territories;
+    only the circle of `radius` when given."""
     conditions = Q(pk__in=[])
     found = False
-    if source.radius_km and source.latitude is not None:
-        box = box_around(source.latitude, source.longitude, source.radius_km)
+    radius = radius or source.radius_km
+    if radius and source.latitude is not None:
+        box = box_around(source.latitude, source.longitude, radius)
         circle = Q(
             **{
                 f"{prefix}latitude__range": (box.min_lat, box.max_lat),
                 f"{prefix}longitude__range": (box.min_lon, box.max_lon),
             }
         )
-        covering = cells_covering(source.latitude, source.longitude, source.radius_km)
+        covering = _covering(source.latitude, source.longitude, radius)
         if covering:
             column, cells = covering
             circle &= Q(**{f"{prefix}{column}__in": cells})
@@ -264,9 +339,10 @@ def _organisation_facts(organisation_ids, *, with_labels: bool) -> dict[int, Org
             valid_until=valid_until,
             labels=frozenset(labels.get(pk, ())),
         )
-        for pk, family, valid_until in Organisation.objects.filter(pk__in=ids).values_list(
-            "id", "ess_family", "valid_until"
-        )
+        # Profiles hidden from lists (expired past their grace period) are not proposed either.
+        for pk, family, valid_until in Organisation.objects.published()
+        .filter(pk__in=ids)
+        .values_list("id", "ess_family", "valid_until")
     }
 
 
@@ -397,34 +473,57 @@ LISTING_COLUMNS = (
 )
 
 
-def _candidate_parties(source: Party, target_side: str, relations: dict[int, int], admitted):
-    """Open listings of the other side within the source's area and related sectors."""
-    area = _area_filter(
-        source,
-        "listing__",
-        commune="listing__commune_id",
-        epci="listing__epci_id",
-        departement="listing__departement_id",
-    )
-    if area is None or not relations:
-        return {}
-    rows = Listing.sectors.through.objects.filter(
-        area,
-        sector_id__in=list(relations),
-        listing__side=target_side,
-        listing__status=Status.OPEN,
-        listing__expires_on__gte=timezone.localdate(),
-    )
-    if source.organisation_id:
-        rows = rows.exclude(listing__organisation_id=source.organisation_id)
-    if admitted is not None:
-        rows = rows.filter(
-            listing__organisation_id__in=Organisation.kinds.through.objects.filter(
-                structurekind_id__in=sorted(admitted)
-            ).values("organisation_id")
+def _kinds_exist(admitted, column: str) -> Exists:
+    return Exists(
+        Organisation.kinds.through.objects.filter(
+            organisation_id=OuterRef(column), structurekind_id__in=sorted(admitted)
         )
+    )
+
+
+def _candidate_rows(
+    source: Party, target_side: str, relations: dict[int, int], admitted, limit: int
+) -> list[tuple]:
+    """Rows (listing, sector, facts…) of open listings of the other side in the source's area
+    and related sectors, nearest circles first."""
+    rows = []
+    for radius in _circles(source):
+        area = _area_filter(
+            source,
+            "listing__",
+            commune="listing__commune_id",
+            epci="listing__epci_id",
+            departement="listing__departement_id",
+            radius=radius,
+        )
+        if area is None:
+            return []
+        query = Listing.sectors.through.objects.filter(
+            area,
+            sector_id__in=list(relations),
+            listing__side=target_side,
+            listing__status=Status.OPEN,
+            listing__expires_on__gte=timezone.localdate(),
+        )
+        if source.organisation_id:
+            query = query.exclude(listing__organisation_id=source.organisation_id)
+        if admitted is not None:
+            query = query.filter(_kinds_exist(admitted, "listing__organisation_id"))
+        rows = list(query.values_list(*LISTING_COLUMNS)[:CANDIDATE_LIMIT])
+        if len({row[0] for row in rows}) >= CIRCLE_ENOUGH * limit:
+            break
+    return rows
+
+
+def _candidate_parties(
+    source: Party, target_side: str, relations: dict[int, int], admitted, limit: int = 20
+):
+    """Open listings of the other side within the source's area and related sectors."""
+    if not relations:
+        return {}
+    rows = _candidate_rows(source, target_side, relations, admitted, limit)
     parties: dict[int, tuple[Party, int]] = {}
-    for row in rows.values_list(*LISTING_COLUMNS)[:CANDIDATE_LIMIT]:
+    for row in rows:
         listing_id, sector_id = row[0], row[1]
         relation = relations[sector_id]
         if listing_id in parties:
@@ -522,14 +621,14 @@ def _sort(matches: list[Match]) -> list[Match]:
 
 def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = None) -> list[Match]:
     """Ranked listings of the other side for a need or an offer (without model instances)."""
-    tree = tree or SectorTree()
+    tree = tree or sector_tree()
     relations = tree.related(source.sector_ids)
     target_side = Side.OFFER if source.side == Side.NEED else Side.NEED
     admitted = reserved_kinds(source.reserved_market) if source.side == Side.NEED else None
-    candidates = _candidate_parties(source, target_side, relations, admitted)
+    candidates = _candidate_parties(source, target_side, relations, admitted, limit)
     if not candidates:
         return []
-    siae = frozenset(StructureKind.objects.filter(is_siae=True).values_list("code", flat=True))
+    siae = siae_kinds()
     with_labels = bool(source.preferred_labels) or target_side == Side.NEED
     organisation_ids = {party.organisation_id for party, _relation in candidates.values()}
     if source.organisation_id:
@@ -574,54 +673,18 @@ def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = Non
     return _sort(matches)[:limit]
 
 
-def match_organisations(
-    need: Party, *, limit: int = 10, exclude: set[int] | None = None, tree: SectorTree | None = None
-) -> list[Match]:
-    """Published organisations of a related sector located within the need's area."""
-    tree = tree or SectorTree()
-    relations = tree.related(need.sector_ids)
-    area = _area_filter(
-        need,
-        "",
-        commune="commune_id",
-        epci="commune__epci_id",
-        departement="commune__departement_id",
-    )
-    if area is None or not relations:
-        return []
-    excluded = set(exclude or ())
-    if need.organisation_id:
-        excluded.add(need.organisation_id)
-    admitted = reserved_kinds(need.reserved_market)
-    establishments = Establishment.objects.filter(
-        area,
-        organisation__in=Organisation.objects.published(),
-        organisation_id__in=OrganisationSector.objects.filter(sector_id__in=list(relations)).values(
-            "organisation_id"
-        ),
-    ).exclude(organisation_id__in=sorted(excluded))
-    if admitted is not None:
-        establishments = establishments.filter(
-            organisation_id__in=Organisation.kinds.through.objects.filter(
-                structurekind_id__in=sorted(admitted)
-            ).values("organisation_id")
-        )
+def _nearest_places(need: Party, establishments) -> dict[int, tuple[float | None, Party]]:
+    """Each organisation once, at its establishment nearest to the need, within its area."""
     nearest: dict[int, tuple[float | None, Party]] = {}
-    for (
-        organisation_id,
-        lat,
-        lon,
-        commune_id,
-        epci_id,
-        departement_id,
-    ) in establishments.values_list(
+    rows = establishments.values_list(
         "organisation_id",
         "latitude",
         "longitude",
         "commune_id",
         "commune__epci_id",
         "commune__departement_id",
-    )[:ORGANISATION_CANDIDATE_LIMIT]:
+    )[:ORGANISATION_CANDIDATE_LIMIT]
+    for organisation_id, lat, lon, commune_id, epci_id, departement_id in rows:
         place = Party(
             side=Side.OFFER,
             organisation_id=organisation_id,
@@ -637,6 +700,48 @@ def match_organisations(
         known = nearest.get(organisation_id)
         if known is None or (distance is not None and (known[0] is None or distance < known[0])):
             nearest[organisation_id] = (distance, place)
+    return nearest
+
+
+def match_organisations(
+    need: Party, *, limit: int = 10, exclude: set[int] | None = None, tree: SectorTree | None = None
+) -> list[Match]:
+    """Published organisations of a related sector located within the need's area."""
+    tree = tree or sector_tree()
+    relations = tree.related(need.sector_ids)
+    if not relations:
+        return []
+    excluded = set(exclude or ())
+    if need.organisation_id:
+        excluded.add(need.organisation_id)
+    admitted = reserved_kinds(need.reserved_market)
+    in_sectors = Exists(
+        OrganisationSector.objects.filter(
+            organisation_id=OuterRef("organisation_id"), sector_id__in=list(relations)
+        )
+    )
+    nearest: dict[int, tuple[float | None, Party]] = {}
+    for radius in _circles(need):
+        area = _area_filter(
+            need,
+            "",
+            commune="commune_id",
+            epci="commune__epci_id",
+            departement="commune__departement_id",
+            radius=radius,
+        )
+        if area is None:
+            return []
+        establishments = (
+            Establishment.objects.filter(area)
+            .filter(in_sectors)
+            .exclude(organisation_id__in=sorted(excluded))
+        )
+        if admitted is not None:
+            establishments = establishments.filter(_kinds_exist(admitted, "organisation_id"))
+        nearest = _nearest_places(need, establishments)
+        if len(nearest) >= CIRCLE_ENOUGH * limit:
+            break
     if not nearest:
         return []
     sector_links: dict[int, int] = {}
@@ -647,7 +752,7 @@ def match_organisations(
             sector_links.get(organisation_id, 0), relations[sector_id]
         )
     facts = _organisation_facts(nearest, with_labels=bool(need.preferred_labels))
-    siae = frozenset(StructureKind.objects.filter(is_siae=True).values_list("code", flat=True))
+    siae = siae_kinds()
     today = timezone.localdate()
     matches = []
     for organisation_id, (distance, place) in nearest.items():
@@ -692,7 +797,7 @@ def matches_for(listing: Listing, *, limit: int = 20, organisations: int = 10) -
     offer that could answer it. A listing that is no longer open matches nothing."""
     if not listing.is_open:
         return MatchResult()
-    tree = SectorTree()
+    tree = sector_tree()
     party = party_of(listing)
     result = MatchResult(listings=match_party(party, limit=limit, tree=tree))
     if listing.side == Side.NEED and organisations:

@@ -150,7 +150,9 @@ def test_enough_capacity_outranks_part_of_it():
 
 def test_a_fresh_profile_outranks_a_stale_one():
     stale_org = organisation_in(POITIERS)
-    Organisation.objects.filter(pk=stale_org.pk).update(valid_until=datetime.date(2020, 1, 1))
+    Organisation.objects.filter(pk=stale_org.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=10)
+    )
     stale = offer(organisation=stale_org)
     fresh = offer()
 
