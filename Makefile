@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-e2e lint format bench screenshots messages clean
+.PHONY: run setup test test-e2e lint format bench bench-matching screenshots messages clean
 
 $(VENV)/.installed: requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py sqlite --size $(BENCH_SIZE)
 	$(PY) bench/run.py postgresql --size $(BENCH_SIZE)
 	$(PY) bench/report.py
+	$(MAKE) bench-matching
+
+## bench-matching: matching needs to offers, 200,000 offers at 1,000,000 organisations → BENCHMARKS.md
+bench-matching: $(VENV)/.installed
+	$(PY) bench/matching.py sqlite --size $(BENCH_SIZE)
+	$(PY) bench/matching.py postgresql --size $(BENCH_SIZE)
+	$(PY) bench/matching_report.py
 
 ## screenshots: pictures of the main pages from a server running on $(HOST):$(PORT)
 screenshots: $(VENV)/.installed

@@ -3,7 +3,7 @@
 Usage: python bench/matching.py sqlite|postgresql [--size N] [--offers N] [--needs N]
 Reuses the directory benchmark's database (bench/run.py) when it already holds the organisations,
 otherwise generates them with bench/generate.py. Offers and needs are generated here, in bulk.
-Writes bench/results/matching-<engine>.json; bench/matching_report.py writes BENCHMARKS.md.
+Writes bench/results/matching/<engine>.json (outside the directory report's glob); bench/matching_report.py writes BENCHMARKS.md.
 """
 
 import argparse
@@ -438,7 +438,8 @@ def main() -> None:
         "load_average": os.getloadavg(),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"matching-{arguments.engine}.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / "matching").mkdir(parents=True, exist_ok=True)
+    (RESULTS / "matching" / f"{arguments.engine}.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
