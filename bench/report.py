@@ -65,6 +65,19 @@ def engine_section(result: dict) -> list[str]:
         f"{load.get('map_cells_seconds', '?')} s to count the map cells). Peak RSS of the process: "
         f"{result['peak_rss_mb']} MB.",
         "",
+        *(
+            [
+                f"In-memory index (`maillage/directory/search/memory.py`): "
+                f"{result['memory_index']['organisations']:,} organisations built in "
+                f"{result['memory_index']['seconds']} s, common words included; peak RSS "
+                f"after the build {result['memory_index']['peak_rss_mb_after_build']} MB.".replace(
+                    ",", " "
+                ),
+                "",
+            ]
+            if "memory_index" in result
+            else []
+        ),
         "| measure (ms, server side through Django) | n | p50 | p95 | p99 | max | |",
         "|---|---:|---:|---:|---:|---:|---|",
         row(

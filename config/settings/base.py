@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -151,6 +152,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Counts, facets and geography of searches from numpy arrays held by each worker (about 100 MB
+# at 1M organisations), rebuilt in a thread after writes: "background", "sync" (tests) or "off".
+DIRECTORY_MEMORY_INDEX = env_str("DIRECTORY_MEMORY_INDEX", "background")
+if DIRECTORY_MEMORY_INDEX not in ("background", "sync", "off"):
+    raise ImproperlyConfigured("DIRECTORY_MEMORY_INDEX must be background, sync or off.")
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

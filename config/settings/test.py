@@ -12,3 +12,5 @@ STORAGES = {
 }
 # Browser tests must not reach the internet: tiles point at a closed local port.
 MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+# The in-memory directory index is built before answering, so a search sees the test's data.
+DIRECTORY_MEMORY_INDEX = "sync"

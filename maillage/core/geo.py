@@ -13,6 +13,20 @@ def cells_of(latitude: float, longitude: float) -> tuple[int, int, int]:
     return tuple(h3.latlng_to_cell(latitude, longitude, res) for res in CELL_RESOLUTIONS)
 
 
+# H3 cell ids are 64-bit integers: the resolution in bits 52–55, then one 3-bit digit per
+# resolution (resolution r at bits 45 − 3r to 47 − 3r), unused digits set to 7. A parent is the
+# same id with a lower resolution and its finer digits set to 7: plain bit operations, which SQL
+# and numpy do as fast as reading the column.
+_RESOLUTION_BITS = 0xF << 52
+
+
+def parent_cell_bits(resolution: int, parent: int) -> tuple[int, int]:
+    """(mask, value) such that `(cell & mask) | value` is the parent of a cell at `resolution`."""
+    digits = sum(7 << (45 - 3 * r) for r in range(parent + 1, resolution + 1))
+    mask = ~(_RESOLUTION_BITS | digits) & ((1 << 63) - 1)
+    return mask, (parent << 52) | digits
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)

@@ -51,15 +51,15 @@ class OrganisationSummary(Schema):
 
     @staticmethod
     def resolve_kinds(organisation) -> list:
-        return list(organisation.kinds.all())
+        return organisation.card_kinds  # queryset.with_card_data()
 
     @staticmethod
     def resolve_sectors(organisation) -> list:
-        return list(organisation.sectors.all())
+        return organisation.card_sectors
 
     @staticmethod
     def resolve_head_office(organisation):
-        establishments = list(organisation.establishments.all())
+        establishments = organisation.card_establishments
         return establishments[0] if establishments else None
 
     @staticmethod
@@ -117,7 +117,7 @@ class OrganisationDetail(OrganisationSummary):
 
     @staticmethod
     def resolve_establishments(organisation) -> list:
-        return list(organisation.establishments.all())
+        return organisation.card_establishments  # head office first
 
 
 class SearchResultItem(OrganisationSummary):

@@ -6,6 +6,7 @@ and by a directory version that every write bumps, so nothing stale is ever serv
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,7 +18,8 @@ T = TypeVar("T")
 
 
 def directory_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    """Starts from the clock, not 1: a cleared cache must never bring back an old version."""
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
 
 
 def bump_directory_version() -> None:
@@ -25,7 +27,7 @@ def bump_directory_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def cached(part: str, key: str, compute: Callable[[], T]) -> T:

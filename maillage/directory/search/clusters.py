@@ -4,20 +4,51 @@ Single organisations carry `id`, `name` and `slug` (their page is /organisations
 what a popup needs, and no more, to keep views small.
 """
 
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Min, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, QuerySet
 
-from maillage.core.geo import BoundingBox
+from maillage.core.geo import BoundingBox, parent_cell_bits
 from maillage.directory.models import Establishment, MapCell, Organisation
 from maillage.directory.search.cache import directory_version
-from maillage.directory.search.query import DirectoryFilters, filter_organisations
+from maillage.directory.search.memory import current_index
+from maillage.directory.search.query import DirectoryFilters, filter_masks, filter_organisations
 
 MAX_FEATURES = 500
 POINTS_FROM_ZOOM = 13
-# Coarsest first: the first resolution whose cells fit the zoom, made coarser while too many.
-CELL_COLUMNS = ((6, "h3_r3"), (9, "h3_r5"), (12, "h3_r7"))
-RESOLUTION_OF = {"h3_r3": 3, "h3_r5": 5, "h3_r7": 7}
+
+
+@dataclass(frozen=True)
+class CellLevel:
+    """Cells of one H3 resolution, read from a stored column or as parents of its cells."""
+
+    max_zoom: int
+    resolution: int
+    column: str
+
+    @property
+    def source_resolution(self) -> int:
+        return int(self.column.removeprefix("h3_r"))
+
+    def expression(self):
+        if self.source_resolution == self.resolution:
+            return F(self.column)
+        mask, value = parent_cell_bits(self.source_resolution, self.resolution)
+        return F(self.column).bitand(mask).bitor(value)
+
+
+# Coarsest first: the first level whose cells fit the zoom, made coarser while too many. Cells
+# about 60–100 px apart on screen: the spacing of the usual marker-cluster maps, and at most
+# a few hundred features (under 30 KB) for a screenful.
+CELL_LEVELS = (
+    CellLevel(6, 3, "h3_r3"),
+    CellLevel(8, 4, "h3_r5"),
+    CellLevel(9, 5, "h3_r5"),
+    CellLevel(11, 6, "h3_r7"),
+    CellLevel(12, 7, "h3_r7"),
+)
 MAP_CELLS_VERSION_KEY = "map-cells:version"
 REBUILDING_KEY = "map-cells:rebuilding"
 
@@ -30,18 +61,18 @@ def rebuild_map_cells() -> int:
     )
     with transaction.atomic():
         MapCell.objects.all().delete()
-        for column, resolution in RESOLUTION_OF.items():
+        for level in CELL_LEVELS:
             MapCell.objects.bulk_create(
                 (
                     MapCell(
-                        resolution=resolution,
-                        cell=group[column],
+                        resolution=level.resolution,
+                        cell=group["cell"],
                         count=group["count"],
                         latitude=group["lat"],
                         longitude=group["lon"],
                         organisation_id=group["organisation"],
                     )
-                    for group in _grouped(published, column).iterator(chunk_size=5000)
+                    for group in _grouped(published, level).iterator(chunk_size=5000)
                 ),
                 batch_size=5000,
             )
@@ -62,9 +93,10 @@ def _fresh_map_cells() -> bool:
     return cache.get(MAP_CELLS_VERSION_KEY) == directory_version()
 
 
-def _grouped(establishments: QuerySet, column: str) -> QuerySet:
+def _grouped(establishments: QuerySet, level: CellLevel) -> QuerySet:
     return (
-        establishments.values(column)
+        establishments.annotate(cell=level.expression())
+        .values("cell")
         .annotate(
             count=Count("pk"),
             lat=Avg("latitude"),
@@ -117,11 +149,11 @@ def _organisation_features(rows: list[tuple[float, float, int]]) -> list[dict]:
 
 
 def _cell_groups(
-    establishments: QuerySet, column: str, bbox: BoundingBox, *, precomputed: bool
+    establishments: QuerySet, level: CellLevel, bbox: BoundingBox, *, precomputed: bool
 ) -> list[dict]:
     if precomputed:
         cells = MapCell.objects.filter(
-            resolution=RESOLUTION_OF[column],
+            resolution=level.resolution,
             latitude__range=(bbox.min_lat, bbox.max_lat),
             longitude__range=(bbox.min_lon, bbox.max_lon),
         ).values_list("count", "latitude", "longitude", "organisation_id")
@@ -129,7 +161,7 @@ def _cell_groups(
             {"count": count, "lat": lat, "lon": lon, "organisation": organisation}
             for count, lat, lon, organisation in cells[: MAX_FEATURES + 1]
         ]
-    return list(_grouped(establishments, column)[: MAX_FEATURES + 1])
+    return list(_grouped(establishments, level)[: MAX_FEATURES + 1])
 
 
 def _extent(filters: DirectoryFilters) -> list[float] | None:
@@ -139,6 +171,11 @@ def _extent(filters: DirectoryFilters) -> list[float] | None:
     """
     if filters == DirectoryFilters():
         return None
+    index = current_index()
+    if index is not None:
+        return index.extent(
+            index.located_establishments(index.combine(filter_masks(index, filters)))
+        )
     box = (
         Establishment.objects.filter(organisation_id__in=filter_organisations(filters).values("pk"))
         .filter(latitude__isnull=False)
@@ -167,6 +204,9 @@ def map_clusters(
 
 
 def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
+    index = None if filters == DirectoryFilters() else current_index()
+    if index is not None:
+        return _clusters_in_memory(index, filters, bbox, zoom)
     establishments = _establishments(filters, bbox)
     if zoom >= POINTS_FROM_ZOOM:
         rows = list(
@@ -177,18 +217,38 @@ def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
         if len(rows) <= MAX_FEATURES:
             return _collection(_organisation_features(rows), zoom, "points")
     precomputed = filters == DirectoryFilters() and _fresh_map_cells()
-    columns = [column for _max_zoom, column in CELL_COLUMNS]
-    finest = next((column for max_zoom, column in CELL_COLUMNS if zoom <= max_zoom), columns[-1])
-    for column in reversed(columns[: columns.index(finest) + 1]):  # finest first, then coarser
-        groups = _cell_groups(establishments, column, bbox, precomputed=precomputed)
+    for level in _levels_for(zoom):
+        groups = _cell_groups(establishments, level, bbox, precomputed=precomputed)
         if len(groups) <= MAX_FEATURES:
             break
-    groups = groups[:MAX_FEATURES]
+    return _collection(_features(groups[:MAX_FEATURES]), zoom, f"h3_r{level.resolution}")
+
+
+def _clusters_in_memory(index, filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
+    """The same clusters from the in-memory index: a filtered map counts only what it shows."""
+    found = index.combine(filter_masks(index, filters))
+    establishments = index.located_establishments(found, bbox)
+    if zoom >= POINTS_FROM_ZOOM and len(establishments) <= MAX_FEATURES:
+        return _collection(_organisation_features(index.points(establishments)), zoom, "points")
+    for level in _levels_for(zoom):
+        groups = index.cell_groups(establishments, level.resolution)
+        if len(groups) <= MAX_FEATURES:
+            break
+    return _collection(_features(groups[:MAX_FEATURES]), zoom, f"h3_r{level.resolution}")
+
+
+def _levels_for(zoom: int) -> list[CellLevel]:
+    """The level that fits the zoom, then the coarser ones, to try in that order."""
+    finest = next((i for i, level in enumerate(CELL_LEVELS) if zoom <= level.max_zoom), -1)
+    return list(reversed(CELL_LEVELS[: finest % len(CELL_LEVELS) + 1]))
+
+
+def _features(groups: list[dict]) -> list[dict]:
+    """Single organisations as points with their name, clusters with their count."""
     singles = [(g["lat"], g["lon"], g["organisation"]) for g in groups if g["count"] == 1]
-    features = _organisation_features(singles) + [
+    return _organisation_features(singles) + [
         _point(g["lon"], g["lat"], {"count": g["count"]}) for g in groups if g["count"] > 1
     ]
-    return _collection(features, zoom, column)
 
 
 def _collection(features: list[dict], zoom: int, grouping: str) -> dict:

@@ -1,5 +1,7 @@
 """One search over the directory, shared by pages and API: filters, geography, order, facets."""
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, FloatField, Min, QuerySet, Value
@@ -17,6 +19,7 @@ from maillage.directory.models import (
 )
 from maillage.directory.search import text
 from maillage.directory.search.cache import cached
+from maillage.directory.search.memory import current_index
 from maillage.territory.models import EPCI, Commune, Departement, Region
 
 SORTS = ("relevance", "distance", "name")
@@ -177,7 +180,7 @@ class SearchResult:
 
 def _ordered_page(
     filters: DirectoryFilters, organisations: QuerySet, offset: int, size: int
-) -> list:
+) -> list[int]:
     sort = filters.effective_sort
     if sort == "distance":
         ids = _nearest_page(filters, organisations, offset, size)
@@ -189,7 +192,7 @@ def _ordered_page(
         )
     else:
         ids = _relevance_page(filters, organisations, offset, size)
-    return _load_cards(ids, filters)
+    return ids
 
 
 def _by_distance(filters: DirectoryFilters, organisations: QuerySet) -> QuerySet:
@@ -240,8 +243,17 @@ def _relevance_page(
     return ranked[offset:] + list(rest)
 
 
-def _load_cards(ids: list[int], filters: DirectoryFilters) -> list[Organisation]:
+def _load_cards(
+    ids: list[int], filters: DirectoryFilters, distances: dict[int, float] | None = None
+) -> list[Organisation]:
+    """The organisations of a page, in order; around a point, with their `distance_km`
+    (given, or computed by the database)."""
     organisations = Organisation.objects.filter(pk__in=ids).with_card_data()
+    if distances is not None:
+        by_id = {organisation.pk: organisation for organisation in organisations}
+        for pk, organisation in by_id.items():
+            organisation.distance_km = distances.get(pk)
+        return [by_id[pk] for pk in ids if pk in by_id]
     if filters.near:
         latitude, longitude = filters.near
         organisations = organisations.annotate(
@@ -251,14 +263,32 @@ def _load_cards(ids: list[int], filters: DirectoryFilters) -> list[Organisation]
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _facet(
-    filters: DirectoryFilters,
-    name: str,
-    path: str,
-    labels: dict[str, str],
-    selected: tuple[str, ...],
-) -> list[FacetValue]:
-    rows = (
+# Facet name → the organisation field it counts (the database path) and the filters it reads.
+FACETS = {
+    "sector": ("sectors__slug", "sectors"),
+    "kind": ("kinds__code", "kinds"),
+    "family": ("ess_family", "families"),
+    "departement": ("establishments__commune__departement_id", "departements"),
+    "label": ("labels__slug", "labels"),
+}
+
+
+def _facet_labels() -> dict[str, dict[str, str]]:
+    return {
+        "sector": dict(Sector.objects.values_list("slug", "name")),
+        "kind": dict(StructureKind.objects.values_list("code", "name")),
+        "family": dict(EssFamily.choices),
+        "departement": {
+            code: f"{name} ({code})"
+            for code, name in Departement.objects.values_list("code", "name")
+        },
+        "label": dict(Label.objects.values_list("slug", "name")),
+    }
+
+
+def _counted_in_database(filters: DirectoryFilters, name: str) -> list[tuple[str, int]]:
+    path = FACETS[name][0]
+    return list(
         filter_organisations(filters, ignore=name)
         .filter(**{f"{path}__isnull": False})
         .values_list(path)
@@ -266,51 +296,46 @@ def _facet(
         .annotate(count=Count("pk", distinct=path.startswith("establishments__")))
         .order_by("-count", path)[:FACET_SIZE]
     )
+
+
+def _facet_values(
+    counts: list[tuple[str, int]], labels: dict[str, str], selected: tuple[str, ...]
+) -> list[FacetValue]:
     return [
         FacetValue(str(value), str(labels.get(str(value), value)), count, str(value) in selected)
-        for value, count in rows
+        for value, count in counts[:FACET_SIZE]
         if value != ""
     ]
 
 
-def compute_facets(filters: DirectoryFilters) -> dict[str, list[FacetValue]]:
-    """Counts per value for the current search; each facet ignores its own selection."""
+def compute_facets(
+    filters: DirectoryFilters, count: Callable[[str], list[tuple[str, int]]] | None = None
+) -> dict[str, list[FacetValue]]:
+    """Counts per value for the current search; each facet ignores its own selection.
+
+    `count(name)` gives (value, count) pairs most frequent first; by default, the database's.
+    """
+    count = count or (lambda name: _counted_in_database(filters, name))
+    labels = cached("facet-labels", "", _facet_labels)
     return {
-        "sector": _facet(
-            filters,
-            "sector",
-            "sectors__slug",
-            dict(Sector.objects.values_list("slug", "name")),
-            filters.sectors,
-        ),
-        "kind": _facet(
-            filters,
-            "kind",
-            "kinds__code",
-            dict(StructureKind.objects.values_list("code", "name")),
-            filters.kinds,
-        ),
-        "family": _facet(
-            filters, "family", "ess_family", dict(EssFamily.choices), filters.families
-        ),
-        "departement": _facet(
-            filters,
-            "departement",
-            "establishments__commune__departement_id",
-            {
-                code: f"{name} ({code})"
-                for code, name in Departement.objects.values_list("code", "name")
-            },
-            filters.departements,
-        ),
-        "label": _facet(
-            filters,
-            "label",
-            "labels__slug",
-            dict(Label.objects.values_list("slug", "name")),
-            filters.labels,
-        ),
+        name: _facet_values(count(name), labels[name], getattr(filters, attribute))
+        for name, (_path, attribute) in FACETS.items()
     }
+
+
+def filter_masks(index, filters: DirectoryFilters) -> dict:
+    """The in-memory index's masks for these filters (see DirectoryIndex.masks)."""
+    return index.masks(filters, sector_children=_sector_children(filters))
+
+
+def _sector_children(filters: DirectoryFilters) -> dict[str, list[str]]:
+    children = defaultdict(list)
+    if filters.sectors:
+        for parent, slug in Sector.objects.filter(parent__slug__in=filters.sectors).values_list(
+            "parent__slug", "slug"
+        ):
+            children[parent].append(slug)
+    return children
 
 
 def _approximate_matches(filters: DirectoryFilters, size: int) -> list[Organisation]:
@@ -337,18 +362,52 @@ def search_directory(
     """One page of results with the total count and, unless told otherwise, the facets.
 
     With `clamp_page`, a page past the last shows the last one (pages); otherwise it is empty (API).
+    Counts, facets and pages come from the in-memory index when it is up to date, else from the
+    database; both give the same answer.
     """
-    organisations = filter_organisations(filters)
-    count = cached("count", repr(filters), organisations.count)
+    index = current_index()
+    if index is not None:
+        masks = filter_masks(index, filters)
+        found = index.combine(masks)
+        count = int(found.sum())
+    else:
+        organisations = filter_organisations(filters)
+        count = cached("count", repr(filters), organisations.count)
     if clamp_page:
         page = max(1, min(page, -(-count // page_size)))
-    results = _ordered_page(filters, organisations, (page - 1) * page_size, page_size)
+    offset = (page - 1) * page_size
+    if index is not None:
+        ids, distances = _ordered_in_memory(index, masks, filters, found, offset, page_size)
+        results = _load_cards(ids, filters, distances)
+    else:
+        results = _load_cards(_ordered_page(filters, organisations, offset, page_size), filters)
     if count == 0 and filters.q:
         approximate = _approximate_matches(filters, page_size)
         if approximate:
             return SearchResult(len(approximate), 1, page_size, approximate, is_approximate=True)
-    facets = cached("facets", repr(filters), lambda: compute_facets(filters)) if with_facets else {}
+    if not with_facets:
+        facets = {}
+    elif index is not None:
+        counts = index.facet_counts(masks)
+        facets = compute_facets(filters, counts.__getitem__)
+    else:
+        facets = cached("facets", repr(filters), lambda: compute_facets(filters))
     return SearchResult(count, page, page_size, results, facets)
+
+
+def _ordered_in_memory(
+    index, masks, filters: DirectoryFilters, found, offset: int, size: int
+) -> tuple[list[int], dict[int, float] | None]:
+    """The page's ids and, around a point, their distances (known to the index already)."""
+    sort = filters.effective_sort
+    if sort == "distance":
+        page = index.by_distance(found, filters.near, offset, size, masks.within)
+        return [pk for pk, _km in page], {pk: km for pk, km in page if km is not None}
+    if sort == "name":
+        ids = index.by_name(found, offset, size)
+    else:
+        ids = index.by_relevance(found, index.ranked_candidates(filters.q), offset, size)
+    return ids, index.nearest_km(ids, filters.near) if filters.near else None
 
 
 def nearby_sectors(filters: DirectoryFilters, limit: int = 8) -> list[FacetValue]:
@@ -362,5 +421,4 @@ def nearby_sectors(filters: DirectoryFilters, limit: int = 8) -> list[FacetValue
         radius_km=filters.radius_km,
         bbox=filters.bbox,
     )
-    labels = dict(Sector.objects.values_list("slug", "name"))
-    return _facet(place_only, "sector", "sectors__slug", labels, ())[:limit]
+    return compute_facets(place_only)["sector"][:limit]

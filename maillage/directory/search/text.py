@@ -6,7 +6,7 @@ last one as a prefix (search as you type).
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from maillage.core.text import search_terms
@@ -39,17 +39,39 @@ def matching(organisations: QuerySet, query: str) -> QuerySet:
         )
         return organisations.filter(pk__in=ids)
     if connection.vendor == "postgresql":
-        match = RawSQL(
-            "directory_organisation.search_vector @@ to_tsquery('french'::regconfig, %s)",
+        # A subquery, not a condition on the outer table: the queryset may itself become a
+        # subquery (map clusters), where Django renames the outer table.
+        ids = RawSQL(
+            "SELECT id FROM directory_organisation "
+            "WHERE search_vector @@ to_tsquery('french'::regconfig, %s)",
             [_tsquery(terms)],
-            output_field=BooleanField(),
         )
-        return organisations.filter(match)
+        return organisations.filter(pk__in=ids)
     for term in terms:  # other engines: plain containment on the folded text
         organisations = organisations.filter(
             Q(search_name__contains=term) | Q(search_text__contains=term)
         )
     return organisations
+
+
+def matching_ids(terms: list[str], *, complete: bool = False) -> list[int]:
+    """Ids of every organisation containing the folded terms, the last one as a prefix unless
+    `complete`, straight from the engine's index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            query = " ".join(f'"{term}"' for term in terms) if complete else _fts5_query(terms)
+            cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
+        elif connection.vendor == "postgresql":
+            query = " & ".join(terms) if complete else _tsquery(terms)
+            cursor.execute(
+                "SELECT id FROM directory_organisation "
+                "WHERE search_vector @@ to_tsquery('french'::regconfig, %s)",
+                [query],
+            )
+        else:
+            found = matching(Organisation.objects.all(), " ".join(terms))
+            return list(found.values_list("pk", flat=True))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _ranked(terms: list[str], limit: int, *, prefix: bool) -> list[int]:

@@ -1,0 +1,687 @@
+"""The published directory held in memory as compact arrays: counts, facets, geography, pages.
+
+At a million organisations, a count or a facet through `GROUP BY` reads most of the table
+(75–600 ms, seconds cold); the same numbers from a few numpy arrays take milliseconds. The
+database still does what it is best at: full-text matching (FTS5, tsvector) and loading the
+twenty organisations of a page.
+
+The index is a snapshot tagged with the directory version that every write bumps. When the
+version moves, a background thread rebuilds it (a few seconds at 1M) and, meanwhile, searches go
+through the database as before: exact, only slower. So results are never stale.
+"""
+
+import datetime
+import logging
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from functools import cached_property
+
+import numpy as np
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from maillage.core.geo import EARTH_RADIUS_KM, box_around, parent_cell_bits
+from maillage.core.text import search_terms
+from maillage.directory.models import Organisation
+from maillage.directory.search import text
+from maillage.directory.search.cache import directory_version
+
+logger = logging.getLogger(__name__)
+
+# Matches of a query's words, kept per process: a word most organisations contain costs the
+# engine a few hundred ms to list, then nothing until the directory changes.
+TEXT_CACHE_BYTES = 64 * 1024 * 1024
+
+
+class ValuePairs:
+    """A many-valued field (sectors, kinds, …) as (organisation position, value code) pairs,
+    kept in two orders: by organisation, to count the values of some organisations, and by
+    value, to find the organisations having a value. Blank values and unknown ids are left out."""
+
+    def __init__(self, ids: np.ndarray, pks: np.ndarray, codes: np.ndarray, values) -> None:
+        self.values = list(values)
+        blank = [code for code, value in enumerate(self.values) if value in (None, "")]
+        positions, found = _positions_of(ids, pks)
+        keep = found & ~np.isin(codes, blank)
+        positions, codes = positions[keep].astype(np.int32), codes[keep]
+        by_organisation = np.lexsort((codes, positions))
+        self.codes_by_organisation = codes[by_organisation]
+        self.organisation_start = np.searchsorted(
+            positions[by_organisation], np.arange(len(ids) + 1)
+        )
+        by_value = np.argsort(codes, kind="stable")
+        self.organisations_by_value = positions[by_value]
+        self.value_start = np.searchsorted(codes[by_value], np.arange(len(self.values) + 1))
+        self.totals = np.bincount(codes, minlength=len(self.values))
+
+    def having(self, wanted: set[str], size: int) -> np.ndarray:
+        """Mask of the organisations having at least one of the wanted values."""
+        mask = np.zeros(size, dtype=bool)
+        for code, value in enumerate(self.values):
+            if value in wanted:
+                start, end = self.value_start[code], self.value_start[code + 1]
+                mask[self.organisations_by_value[start:end]] = True
+        return mask
+
+    def _codes_of(self, positions: np.ndarray) -> np.ndarray:
+        starts = self.organisation_start[positions]
+        lengths = self.organisation_start[positions + 1] - starts
+        # The pairs of each organisation are contiguous: gather every [start, start + length).
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return self.codes_by_organisation[offsets + np.arange(len(offsets))]
+
+    def counts(self, selection: "Selection") -> list[tuple[str, int]]:
+        """(value, count of organisations selected), most frequent first, then by value.
+
+        Counts the selected organisations' pairs, or, when most are selected, subtracts the
+        others' from the totals: either way at most half the directory is read.
+        """
+        if selection.is_sparse:
+            counts = np.bincount(self._codes_of(selection.chosen), minlength=len(self.values))
+        else:
+            counts = self.totals - np.bincount(
+                self._codes_of(selection.left_out), minlength=len(self.values)
+            )
+        order = sorted(
+            (-int(count), str(value))
+            for value, count in zip(self.values, counts, strict=True)
+            if count > 0
+        )
+        return [(value, -negative) for negative, value in order]
+
+
+class Masks(dict):
+    """Filter name → mask of organisations; `within` keeps a radius's establishments and
+    their distances, which the distance order reuses."""
+
+    within: tuple[np.ndarray, np.ndarray] | None = None
+
+
+class Selection:
+    """A mask of organisations with its chosen or left-out positions, computed once."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+        self.count = int(mask.sum())
+        self.is_sparse = self.count * 2 <= len(mask)
+
+    @cached_property
+    def chosen(self) -> np.ndarray:
+        return np.flatnonzero(self.mask)
+
+    @cached_property
+    def left_out(self) -> np.ndarray:
+        return np.flatnonzero(~self.mask)
+
+
+def _positions_of(ids: np.ndarray, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of `pks` in the sorted `ids`, and which of them are there at all."""
+    positions = np.searchsorted(ids, pks)
+    positions = np.minimum(positions, max(len(ids) - 1, 0))
+    found = ids[positions] == pks if len(ids) else np.zeros(len(pks), dtype=bool)
+    return positions, found
+
+
+def _haversine_km(latitudes, longitudes, latitude: float, longitude: float) -> np.ndarray:
+    """The SQL formula of query.distance_km, so both paths agree at a radius's boundary."""
+    half_d_lat = np.sin(np.radians(latitudes - latitude) / 2.0)
+    half_d_lon = np.sin(np.radians(longitudes - longitude) / 2.0)
+    a = (
+        half_d_lat * half_d_lat
+        + np.cos(np.radians(latitude)) * np.cos(np.radians(latitudes)) * half_d_lon * half_d_lon
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+class DirectoryIndex:
+    """Arrays over the published organisations (ordered by id) and their establishments."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.built_in_seconds = 0.0
+        self._text_matches: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._text_bytes = 0
+        self._text_lock = threading.Lock()
+
+    # -- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls) -> "DirectoryIndex":
+        started = time.perf_counter()
+        index = cls(directory_version())  # read first: a write during the build makes it stale
+        with connection.cursor() as cursor:
+            index._load_organisations(cursor)
+            index.sectors = index._pairs(
+                cursor,
+                "SELECT organisation_id, sector_id FROM directory_organisationsector",
+                "SELECT id, slug FROM directory_sector",
+            )
+            index.kinds = index._pairs(
+                cursor,
+                "SELECT organisation_id, structurekind_id FROM directory_organisation_kinds",
+            )
+            index.labels = index._pairs(
+                cursor,
+                "SELECT organisation_id, label_id FROM directory_organisation_labels",
+                "SELECT id, slug FROM directory_label",
+            )
+            index._load_establishments(cursor)
+            index._load_territory(cursor)
+        index.built_in_seconds = time.perf_counter() - started
+        return index
+
+    def _load_organisations(self, cursor) -> None:
+        # Days since year 1 (date.toordinal), computed by the engine: parsing 1M dates in
+        # Python would take longer than the rest of the row.
+        ordinal = (
+            "CAST(julianday(valid_until) - 1721424.5 AS INTEGER)"
+            if connection.vendor == "sqlite"
+            else "(valid_until - DATE '0001-01-01') + 1"
+        )
+        families = _Codes()
+        self.ids, self.valid_until, family_codes = _read_columns(
+            cursor,
+            f"SELECT id, {ordinal}, ess_family FROM directory_organisation "
+            "WHERE is_published ORDER BY id",
+            _ints,
+            _ints,
+            families.encode,
+        )
+        self.families = ValuePairs(self.ids, self.ids, family_codes, list(families))
+        (in_name_order,) = _read_columns(
+            cursor,
+            "SELECT id FROM directory_organisation WHERE is_published ORDER BY name, id",
+            _ints,
+        )
+        self.name_order = np.searchsorted(self.ids, in_name_order).astype(np.int32)
+        self.name_rank = np.empty(len(self.ids), dtype=np.int32)
+        self.name_rank[self.name_order] = np.arange(len(self.ids), dtype=np.int32)
+
+    def _pairs(self, cursor, sql: str, values_sql: str = "") -> ValuePairs:
+        """(organisation id, value) rows; with `values_sql`, the rows hold integer keys of a
+        small table, read as numbers and named afterwards (much faster than strings)."""
+        if not values_sql:
+            values = _Codes()
+            pks, codes = _read_columns(cursor, sql, _ints, values.encode)
+            return ValuePairs(self.ids, pks, codes, list(values))
+        cursor.execute(values_sql)
+        names = dict(cursor.fetchall())
+        keys = sorted(names)
+        pks, foreign_keys = _read_columns(cursor, sql, _ints, _ints)
+        codes = np.searchsorted(np.asarray(keys, dtype=np.int64), foreign_keys).astype(np.int32)
+        return ValuePairs(self.ids, pks, codes, [names[key] for key in keys])
+
+    def _load_establishments(self, cursor) -> None:
+        communes = _Codes()
+        columns = _read_columns(
+            cursor,
+            "SELECT id, organisation_id, latitude, longitude, COALESCE(h3_r3, 0), "
+            "COALESCE(h3_r5, 0), COALESCE(h3_r7, 0), commune_id "
+            "FROM directory_establishment ORDER BY id",
+            _ints,
+            _ints,
+            _floats,
+            _floats,
+            _ints,
+            _ints,
+            _ints,
+            communes.encode,
+        )
+        positions, found = _positions_of(self.ids, columns[1])
+        ids, _organisations, latitudes, longitudes, r3, r5, r7, commune = (
+            column[found] for column in columns
+        )
+        cursor.execute("SELECT insee_code, departement_id FROM territory_commune")
+        departement_of = dict(cursor.fetchall())
+        departements = _Codes()
+        departement_of_code = departements.encode(
+            tuple(departement_of.get(code) for code in communes)
+        )
+        departement = departement_of_code[commune]
+        self.est_ids, self.est_latitude, self.est_longitude = ids, latitudes, longitudes
+        self.est_position = positions[found].astype(np.int32)
+        self.est_cells = {3: r3, 5: r5, 7: r7}
+        for source, parent in ((5, 4), (7, 6)):
+            mask, value = parent_cell_bits(source, parent)
+            self.est_cells[parent] = (self.est_cells[source] & mask) | value
+        self.est_commune = commune
+        # Two orders of the establishments: by latitude, for boxes and circles (a band of
+        # latitude is a slice), and by organisation, for an organisation's nearest point.
+        self.est_by_latitude = np.argsort(latitudes, kind="stable")  # NaN last
+        self.sorted_latitudes = latitudes[self.est_by_latitude]
+        self.est_by_organisation = np.argsort(self.est_position, kind="stable")
+        self.organisation_est_start = np.searchsorted(
+            self.est_position[self.est_by_organisation], np.arange(len(self.ids) + 1)
+        )
+        self.commune_index = {code: i for code, i in communes.items() if code}
+        # One (organisation, département) pair however many establishments share it.
+        pairs = np.unique(self.est_position.astype(np.int64) * len(departements) + departement)
+        self.departements = ValuePairs(
+            self.ids,
+            self.ids[pairs // max(len(departements), 1)],
+            (pairs % max(len(departements), 1)).astype(np.int32),
+            list(departements),
+        )
+
+    def _load_territory(self, cursor) -> None:
+        """Which communes a commune, an EPCI or a région filter stands for."""
+        cursor.execute(
+            "SELECT c.insee_code, c.parent_id, c.epci_id, d.region_id FROM territory_commune c "
+            "JOIN territory_departement d ON d.code = c.departement_id"
+        )
+        self.communes_of = {
+            "commune": defaultdict(set),
+            "epci": defaultdict(set),
+            "region": defaultdict(set),
+        }
+        for insee_code, parent, epci, region in cursor.fetchall():
+            self.communes_of["commune"][insee_code].add(insee_code)
+            if parent:
+                self.communes_of["commune"][parent].add(insee_code)
+            if epci:
+                self.communes_of["epci"][epci].add(insee_code)
+            self.communes_of["region"][region].add(insee_code)
+
+    # -- filtering ------------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def masks(self, filters, *, sector_children: dict[str, list[str]]) -> "Masks":
+        """One mask per active filter; a search is their AND, a facet leaves its own out."""
+        hidden_before = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+        masks = Masks(published=self.valid_until >= hidden_before.toordinal())
+        if search_terms(filters.q):
+            masks["q"] = self._matching(filters.q)
+        if filters.sectors:
+            wanted = set(filters.sectors)
+            for slug in filters.sectors:
+                wanted.update(sector_children.get(slug, ()))
+            masks["sector"] = self.sectors.having(wanted, self.size)
+        if filters.kinds:
+            masks["kind"] = self.kinds.having(set(filters.kinds), self.size)
+        if filters.departements:
+            masks["departement"] = self.departements.having(set(filters.departements), self.size)
+        if filters.labels:
+            masks["label"] = self.labels.having(set(filters.labels), self.size)
+        if filters.families:
+            masks["family"] = self.families.having(set(filters.families), self.size)
+        for name in ("commune", "epci", "region"):
+            if getattr(filters, name):
+                masks[name] = self._with_establishment(
+                    self._in_communes(name, getattr(filters, name))
+                )
+        if filters.bbox:
+            masks["bbox"] = self._with_establishment(self._in_box(filters.bbox))
+        if filters.near and filters.radius_km:
+            masks.within = self._within(filters.near, filters.radius_km)
+            masks["radius"] = self._with_establishment(masks.within[0])
+        return masks
+
+    @staticmethod
+    def combine(masks: dict[str, np.ndarray], *, ignore: str = "") -> np.ndarray:
+        combined = None
+        for name, mask in masks.items():
+            if name != ignore:
+                combined = (
+                    mask.copy()
+                    if combined is None
+                    else np.logical_and(combined, mask, out=combined)
+                )
+        return combined
+
+    def _with_establishment(self, establishments: np.ndarray) -> np.ndarray:
+        """Mask of the organisations of these establishments (a mask or indices of them)."""
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.est_position[establishments]] = True
+        return mask
+
+    def _in_communes(self, kind: str, code: str) -> np.ndarray:
+        communes = self.communes_of[kind].get(code, ())
+        wanted = [self.commune_index[c] for c in communes if c in self.commune_index]
+        return np.isin(self.est_commune, wanted)
+
+    def _in_box(self, box) -> np.ndarray:
+        """Indices of the establishments inside the box (a latitude band, then longitudes)."""
+        start = np.searchsorted(self.sorted_latitudes, box.min_lat, "left")
+        end = np.searchsorted(self.sorted_latitudes, box.max_lat, "right")
+        band = self.est_by_latitude[start:end]
+        longitudes = self.est_longitude[band]
+        return band[(longitudes >= box.min_lon) & (longitudes <= box.max_lon)]
+
+    def _within(self, near: tuple[float, float], radius_km: float) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the establishments within the radius, and their distances."""
+        latitude, longitude = near
+        candidates = self._in_box(box_around(latitude, longitude, radius_km))
+        distances = _haversine_km(
+            self.est_latitude[candidates], self.est_longitude[candidates], latitude, longitude
+        )
+        inside = distances <= radius_km
+        return candidates[inside], distances[inside]
+
+    def _matching(self, query: str) -> np.ndarray:
+        """Mask of the organisations whose text contains every word (the engine's index).
+
+        Kept per query; a query whose words are all kept on their own (the common words, warmed
+        after each build) is answered by intersecting them, without asking the engine.
+        """
+        terms = search_terms(query)
+        whole = ("query", " ".join(terms))
+        found = self._kept_matches(whole)
+        if found is not None:
+            return found
+        words = [("word", term) for term in terms[:-1]] + [("prefix", terms[-1])]
+        parts = [self._kept_matches(word) for word in words]
+        if all(part is not None for part in parts):
+            return np.logical_and.reduce(parts)
+        return self._keep_matches(whole, text.matching_ids(terms))
+
+    def ranked_candidates(self, query: str) -> list[int]:
+        """The engine's best-ranked matches (text.ranked_candidates), kept per query."""
+        key = ("ranked", " ".join(search_terms(query)))
+        with self._text_lock:
+            ranked = self._text_matches.get(key)
+        if ranked is None:
+            ranked = np.asarray(text.ranked_candidates(query), dtype=np.int64)
+            self._keep(key, ranked)
+        return ranked.tolist()
+
+    def _kept_matches(self, key: tuple[str, str]) -> np.ndarray | None:
+        with self._text_lock:
+            kept = self._text_matches.get(key)
+            if kept is None:
+                return None
+            self._text_matches.move_to_end(key)
+        if kept.dtype == bool:
+            return kept.copy()
+        mask = np.zeros(self.size, dtype=bool)
+        mask[kept] = True
+        return mask
+
+    def _keep_matches(self, key: tuple[str, str], pks: list[int]) -> np.ndarray:
+        found_at, found = _positions_of(self.ids, np.sort(np.asarray(pks, dtype=np.int64)))
+        positions = found_at[found].astype(np.int32)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[positions] = True
+        self._keep(key, positions if positions.nbytes < mask.nbytes else mask.copy())  # smaller
+        return mask
+
+    def _keep(self, key: tuple[str, str], kept: np.ndarray) -> None:
+        with self._text_lock:
+            self._text_matches[key] = kept
+            self._text_bytes += kept.nbytes
+            while self._text_bytes > TEXT_CACHE_BYTES and len(self._text_matches) > 1:
+                _key, dropped = self._text_matches.popitem(last=False)
+                self._text_bytes -= dropped.nbytes
+
+    def warm_common_words(self, *, sample_size: int = 5000, words: int = 12) -> list[str]:
+        """Ask the engine once for the words most organisations contain, complete and as prefixes.
+
+        Listing a word found in every row takes the engine 0.3–0.6 s at 1M; after this, a query
+        made of such words costs an intersection of masks (milliseconds). Words are taken from a
+        sample of the directory's own text, so the list follows the data.
+        """
+        if not self.size:
+            return []
+        step = max(1, self.size // sample_size)
+        sample = self.ids[::step][:sample_size].tolist()
+        frequency: dict[str, int] = defaultdict(int)
+        for start in range(0, len(sample), 500):
+            texts = Organisation.objects.filter(pk__in=sample[start : start + 500]).values_list(
+                "search_name", "search_text"
+            )
+            for name, body in texts:
+                for term in set(search_terms(f"{name} {body}")):
+                    frequency[term] += 1
+        common = [
+            term
+            for term, count in sorted(frequency.items(), key=lambda item: -item[1])[:words]
+            if count >= len(sample) / 10 and len(term) > 1
+        ]
+        for term in common:
+            self._keep_matches(("word", term), text.matching_ids([term], complete=True))
+            self._keep_matches(("prefix", term), text.matching_ids([term]))
+        return common
+
+    def facet_counts(self, masks: dict[str, np.ndarray]) -> dict[str, list[tuple[str, int]]]:
+        """(value, count) per facet, each under every filter but its own."""
+        everything = Selection(self.combine(masks))
+        pairs = {
+            "sector": self.sectors,
+            "kind": self.kinds,
+            "family": self.families,
+            "departement": self.departements,
+            "label": self.labels,
+        }
+        return {
+            name: values.counts(
+                Selection(self.combine(masks, ignore=name)) if name in masks else everything
+            )
+            for name, values in pairs.items()
+        }
+
+    # -- pages ----------------------------------------------------------------------------------
+
+    def by_name(self, mask: np.ndarray, offset: int, size: int) -> list[int]:
+        order = self.name_order[mask[self.name_order]]
+        return self.ids[order[offset : offset + size]].tolist()
+
+    def by_relevance(
+        self, mask: np.ndarray, ranked_ids: list[int], offset: int, size: int
+    ) -> list[int]:
+        """The ranked candidates that pass the filters, then the other matches by name."""
+        pks = np.asarray(ranked_ids, dtype=np.int64)
+        positions, found = _positions_of(self.ids, pks)
+        keep = found & mask[positions]
+        ranked = pks[keep].tolist()
+        if offset + size <= len(ranked):
+            return ranked[offset : offset + size]
+        rest = mask.copy()
+        rest[positions[keep]] = False
+        rest_offset = max(0, offset - len(ranked))
+        return ranked[offset:] + self.by_name(
+            rest, rest_offset, size - max(0, len(ranked) - offset)
+        )
+
+    def by_distance(
+        self,
+        mask: np.ndarray,
+        near: tuple[float, float],
+        offset: int,
+        size: int,
+        within: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[tuple[int, float | None]]:
+        """(id, distance) by nearest establishment; organisations without a point last, then by
+        name and id. `within`: the establishments of a radius and their distances, if known."""
+        if within is not None:  # every organisation found has its nearest point in the circle
+            establishments, distances = within
+            mine = mask[self.est_position[establishments]]
+            establishments, distances = establishments[mine], distances[mine]
+        else:
+            establishments = np.flatnonzero(mask[self.est_position] & ~np.isnan(self.est_latitude))
+            distances = _haversine_km(
+                self.est_latitude[establishments], self.est_longitude[establishments], *near
+            )
+        closest_first = np.argsort(distances, kind="stable")
+        positions, first = np.unique(
+            self.est_position[establishments][closest_first], return_index=True
+        )
+        candidates = np.concatenate([positions, np.setdiff1d(np.flatnonzero(mask), positions)])
+        candidate_distances = np.concatenate(
+            [distances[closest_first][first], np.full(len(candidates) - len(positions), np.inf)]
+        )
+        wanted = offset + size
+        if len(candidates) > wanted:  # only what can reach the page needs sorting
+            threshold = np.partition(candidate_distances, wanted - 1)[wanted - 1]
+            close = candidate_distances <= threshold
+            candidates, candidate_distances = candidates[close], candidate_distances[close]
+        order = np.lexsort((self.name_rank[candidates], candidate_distances))[offset:wanted]
+        return [
+            (pk, None if np.isinf(distance) else distance)
+            for pk, distance in zip(
+                self.ids[candidates[order]].tolist(),
+                candidate_distances[order].tolist(),
+                strict=True,
+            )
+        ]
+
+    def nearest_km(self, ids: list[int], near: tuple[float, float]) -> dict[int, float]:
+        """Distance from `near` to each organisation's nearest establishment, by id."""
+        pks = np.asarray(ids, dtype=np.int64)
+        positions, found = _positions_of(self.ids, pks)
+        nearest = {}
+        for pk, position in zip(pks[found].tolist(), positions[found].tolist(), strict=True):
+            start, end = self.organisation_est_start[position : position + 2]
+            establishments = self.est_by_organisation[start:end]
+            distances = _haversine_km(
+                self.est_latitude[establishments], self.est_longitude[establishments], *near
+            )
+            distances = distances[~np.isnan(distances)]
+            if len(distances):
+                nearest[pk] = float(distances.min())
+        return nearest
+
+    # -- map ------------------------------------------------------------------------------------
+
+    def located_establishments(self, mask: np.ndarray, box=None) -> np.ndarray:
+        """Indices of the located establishments of the organisations in the mask, by id."""
+        if box is None:
+            return np.flatnonzero(mask[self.est_position] & ~np.isnan(self.est_latitude))
+        establishments = np.sort(self._in_box(box))
+        return establishments[mask[self.est_position[establishments]]]
+
+    def cell_groups(self, establishments: np.ndarray, resolution: int) -> list[dict]:
+        """Establishments grouped by H3 cell: count, mean point and one organisation id."""
+        cells = self.est_cells[resolution][establishments]
+        unique, inverse, counts = np.unique(cells, return_inverse=True, return_counts=True)
+        latitudes = np.bincount(inverse, weights=self.est_latitude[establishments]) / counts
+        longitudes = np.bincount(inverse, weights=self.est_longitude[establishments]) / counts
+        organisation = np.empty(len(unique), dtype=np.int64)
+        organisation[inverse] = self.ids[self.est_position[establishments]]
+        return [
+            {"count": int(count), "lat": float(lat), "lon": float(lon), "organisation": int(pk)}
+            for count, lat, lon, pk in zip(counts, latitudes, longitudes, organisation, strict=True)
+        ]
+
+    def points(self, establishments: np.ndarray) -> list[tuple[float, float, int]]:
+        return list(
+            zip(
+                self.est_latitude[establishments].tolist(),
+                self.est_longitude[establishments].tolist(),
+                self.ids[self.est_position[establishments]].tolist(),
+                strict=True,
+            )
+        )
+
+    def extent(self, establishments: np.ndarray) -> list[float] | None:
+        if not len(establishments):
+            return None
+        latitudes = self.est_latitude[establishments]
+        longitudes = self.est_longitude[establishments]
+        return [
+            round(float(value), 5)
+            for value in (longitudes.min(), latitudes.min(), longitudes.max(), latitudes.max())
+        ]
+
+
+FETCH_ROWS = 50_000
+
+
+class _Codes(dict):
+    """Value → small integer, in order of first appearance: strings become int32 arrays."""
+
+    def encode(self, column: tuple) -> np.ndarray:
+        return np.fromiter(
+            (self.setdefault(value, len(self)) for value in column),
+            dtype=np.int32,
+            count=len(column),
+        )
+
+
+def _ints(column: tuple) -> np.ndarray:
+    return np.array(column, dtype=np.int64)
+
+
+def _floats(column: tuple) -> np.ndarray:
+    return np.array(column, dtype=np.float64)  # None → NaN
+
+
+def _read_columns(cursor, sql: str, *converters) -> list[np.ndarray]:
+    """A query's columns as arrays, read in chunks so that memory stays near the arrays' size."""
+    cursor.execute(sql)
+    parts = [[] for _ in converters]
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        for part, convert, column in zip(parts, converters, zip(*rows, strict=True), strict=True):
+            part.append(convert(column))
+    return [
+        np.concatenate(part) if part else convert(())
+        for part, convert in zip(parts, converters, strict=True)
+    ]
+
+
+# -- the current index of this process ---------------------------------------------------------
+
+_current: DirectoryIndex | None = None
+_building = threading.Lock()
+_last_build_finished = 0.0
+
+
+def current_index() -> DirectoryIndex | None:
+    """The index if it matches the directory; else None (the caller uses the database).
+
+    With DIRECTORY_MEMORY_INDEX = "background", a stale index starts a rebuild in a thread,
+    at most one at a time and not more often than one build's duration, so a burst of writes
+    costs at most half a core. "sync" (tests) rebuilds before answering; "off" never builds.
+    """
+    mode = getattr(settings, "DIRECTORY_MEMORY_INDEX", "off")
+    if mode == "off":
+        return None
+    index = _current
+    if index is not None and index.version == directory_version():
+        return index
+    if mode == "sync":
+        return build_index_now(warm=False)
+    previous_build = index.built_in_seconds if index else 0.0
+    if time.monotonic() - _last_build_finished >= previous_build and _building.acquire(
+        blocking=False
+    ):
+        threading.Thread(target=_build_in_background, name="directory-index", daemon=True).start()
+    return None
+
+
+def _install(index: DirectoryIndex) -> None:
+    global _current, _last_build_finished
+    _current = index
+    _last_build_finished = time.monotonic()
+    logger.info(
+        "directory index: %s organisations, %s establishments, built in %.1f s",
+        index.size,
+        len(index.est_ids),
+        index.built_in_seconds,
+    )
+
+
+def _build_in_background() -> None:
+    try:
+        close_old_connections()
+        index = DirectoryIndex.build()
+        _install(index)
+        index.warm_common_words()
+    except Exception:  # the database path keeps answering; say why the fast one is missing
+        logger.exception("directory index: build failed")
+    finally:
+        connection.close()
+        _building.release()
+
+
+def build_index_now(*, warm: bool = True) -> DirectoryIndex:
+    """Build and install the index at once (benchmarks, tests), with its common words."""
+    with _building:
+        index = DirectoryIndex.build()
+        _install(index)
+        if warm:
+            index.warm_common_words()
+    return index

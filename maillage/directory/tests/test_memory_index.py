@@ -1,0 +1,160 @@
+"""The in-memory index answers exactly what the database answers, and never serves stale data."""
+
+import datetime
+import random
+
+import pytest
+from django.utils import timezone
+
+from maillage.core.geo import BoundingBox
+from maillage.directory.models import EssFamily, Label, Organisation, Sector
+from maillage.directory.search import memory
+from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.clusters import map_clusters
+from maillage.directory.search.query import DirectoryFilters, search_directory
+from maillage.directory.tests.factories import (
+    EstablishmentFactory,
+    located_organisation,
+    make_siret,
+)
+from maillage.territory.models import Commune
+
+POITIERS = (46.58, 0.34)
+LYON = (45.76, 4.84)
+WORDS = ["recyclerie", "jardin", "épicerie", "atelier", "vélo", "cantine", "école", "solidaire"]
+COMMUNES = [
+    ("86194", "86000"),  # Poitiers
+    ("05061", "05000"),  # Gap
+    ("69381", "69001"),  # Lyon 1er arrondissement
+    ("69123", "69002"),  # Lyon
+    ("33063", "33000"),  # Bordeaux
+]
+
+
+@pytest.fixture
+def varied_directory(db):
+    """Forty organisations of every shape: several establishments, none located, unpublished,
+    expired past the grace period, many sectors, kinds, families and labels."""
+    generator = random.Random(7)
+    sectors = [
+        *Sector.objects.filter(parent__slug="restauration").order_by("slug")[:3],
+        *Sector.objects.filter(parent__slug="agro-alimentaire").order_by("slug")[:3],
+    ]
+    labels = [Label.objects.create(slug=f"label-{n}", name=f"Label {n}") for n in range(3)]
+    for n in range(40):
+        insee_code, postal_code = generator.choice(COMMUNES)
+        organisation = located_organisation(
+            name=f"{generator.choice(WORDS).capitalize()} {generator.choice(WORDS)} {n:02d}",
+            description=" ".join(generator.sample(WORDS, 3)),
+            commune=Commune.objects.get(insee_code=insee_code),
+            postal_code=postal_code,
+            kinds=generator.sample(["EI", "ACI", "AI", "EA", "ESAT"], generator.randint(0, 2)),
+            sectors=generator.sample(sectors, generator.randint(0, 3)),
+            ess_family=generator.choice([*EssFamily.values, ""]),
+        )
+        organisation.labels.set(generator.sample(labels, generator.randint(0, 2)))
+        if n % 7 == 0:  # a second establishment elsewhere
+            commune = Commune.objects.get(insee_code="05061")
+            EstablishmentFactory(
+                organisation=organisation,
+                siret=make_siret(organisation.siren, nic=2),
+                commune=commune,
+                postal_code="05000",
+                is_head_office=False,
+            )
+        if n % 11 == 0:
+            organisation.establishments.update(latitude=None, longitude=None)
+    Organisation.objects.filter(name__endswith="13").update(is_published=False)
+    Organisation.objects.filter(name__endswith="17").update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=400)
+    )
+    bump_directory_version()
+
+
+FILTERS = [
+    DirectoryFilters(),
+    DirectoryFilters(q="recyc"),
+    DirectoryFilters(q="jardin solidaire"),
+    DirectoryFilters(q="velo", kinds=("ACI", "EI")),
+    DirectoryFilters(sectors=("restauration",)),
+    DirectoryFilters(families=("association", "cooperative"), labels=("label-1",)),
+    DirectoryFilters(departements=("05", "86")),
+    DirectoryFilters(commune="69123"),
+    DirectoryFilters(epci="200046977", q="ecole"),
+    DirectoryFilters(region="75"),
+    DirectoryFilters(near=POITIERS, radius_km=150),
+    DirectoryFilters(near=LYON),
+    DirectoryFilters(near=LYON, radius_km=400, q="atelier", sort="name"),
+    DirectoryFilters(near=POITIERS, radius_km=600, sort="relevance", q="cantine"),
+    DirectoryFilters(bbox=BoundingBox(-1.0, 43.0, 7.0, 47.0), kinds=("AI",)),
+]
+
+
+def _answer(filters: DirectoryFilters, page: int) -> tuple:
+    result = search_directory(filters, page=page, page_size=7)
+    return (
+        result.count,
+        [organisation.pk for organisation in result.results],
+        [round(getattr(o, "distance_km", None) or -1, 6) for o in result.results],
+        {
+            name: [(v.value, v.count, v.selected) for v in values]
+            for name, values in result.facets.items()
+        },
+    )
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=repr)
+def test_the_index_and_the_database_give_the_same_counts_pages_and_facets(
+    varied_directory, settings, filters
+):
+    answers = {}
+    for mode in ("off", "sync"):
+        settings.DIRECTORY_MEMORY_INDEX = mode
+        answers[mode] = [_answer(filters, page) for page in (1, 2)]
+    assert answers["sync"] == answers["off"]
+    assert answers["sync"][0][0] > 0 or filters.q  # each case finds something to compare
+
+
+@pytest.mark.parametrize("filters", FILTERS[:10], ids=repr)
+def test_filtered_clusters_are_the_same_from_the_index(varied_directory, settings, filters):
+    france = BoundingBox(-5.3, 41.3, 9.7, 51.2)
+    clusters = {}
+    for mode in ("off", "sync"):
+        settings.DIRECTORY_MEMORY_INDEX = mode
+        clusters[mode] = [
+            map_clusters(filters, france, zoom, with_extent=True) for zoom in (5, 9, 14)
+        ]
+    for from_index, from_database in zip(clusters["sync"], clusters["off"], strict=True):
+        assert from_index["properties"] == from_database["properties"]
+        assert sorted(f["properties"]["count"] for f in from_index["features"]) == sorted(
+            f["properties"]["count"] for f in from_database["features"]
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_index_is_rebuilt_in_the_background_while_the_database_answers(
+    settings, monkeypatch
+):
+    settings.DIRECTORY_MEMORY_INDEX = "background"
+    monkeypatch.setattr(memory, "_last_build_finished", 0.0)  # no throttling from other tests
+    located_organisation(name="Recyclerie du Clain")
+    bump_directory_version()
+    assert memory.current_index() is None  # the database answers while the index builds
+    with memory._building:  # wait for the thread
+        pass
+    index = memory.current_index()
+    assert index is not None and index.size == 1
+    assert search_directory(DirectoryFilters(q="clain")).count == 1
+
+    located_organisation(name="Recyclerie de la Vienne")
+    bump_directory_version()
+    assert search_directory(DirectoryFilters(q="recyclerie")).count == 2  # never stale
+
+
+def test_words_most_organisations_contain_are_kept_and_intersected(varied_directory, settings):
+    settings.DIRECTORY_MEMORY_INDEX = "off"
+    expected = search_directory(DirectoryFilters(q="solidaire jardin")).count
+    index = memory.build_index_now()
+    assert "solidaire" in index.warm_common_words(sample_size=40, words=3)
+    settings.DIRECTORY_MEMORY_INDEX = "sync"
+    assert search_directory(DirectoryFilters(q="solidaire jardin")).count == expected
