@@ -149,6 +149,8 @@ class ListingForm(forms.ModelForm):
         if side == Side.OFFER:
             for name in ("reserved_market", "preferred_families", "preferred_labels"):
                 del self.fields[name]
+        elif not Label.objects.exists():
+            del self.fields["preferred_labels"]
         self.fields["radius_km"].help_text = _(
             "Autour de l'établissement choisi ; ou bien, à la place ou en plus, listez des territoires."
         )
@@ -176,6 +178,7 @@ class ListingForm(forms.ModelForm):
         data = {name: self.cleaned_data.get(name) for name in self.fields}
         if self.side == Side.OFFER:
             data.update(reserved_market="", preferred_families=[], preferred_labels=[])
+        data.setdefault("preferred_labels", [])
         data["preferred_families"] = list(data.get("preferred_families") or [])
         if not data.get("expires_on"):
             data.pop("expires_on", None)
