@@ -112,8 +112,9 @@ def _listing_rows(side: str, count: int, start_id: int, seed: int, size: int):
     rnd = random.Random(seed)
     now = datetime.now(UTC)
     today = date.today()
-    # Some generated organisations have no sector: draw more, keep `count`.
-    org_ids = rnd.sample(range(1, size + 1), min(size, int(count * 1.5)))
+    # About half the generated organisations have no sector (NAF codes without a rule): draw
+    # more, keep `count`.
+    org_ids = rnd.sample(range(1, size + 1), min(size, count * 3))
     places, sectors = {}, {}
     with connection.cursor() as cursor:
         for chunk_start in range(0, count, 5000):

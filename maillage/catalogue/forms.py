@@ -342,6 +342,12 @@ class NeedReportForm(forms.ModelForm):
 
 
 class QualifyForm(forms.Form):
+    place = forms.CharField(
+        label=gettext_lazy("Commune (pour corriger le lieu)"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy("Laissez vide pour garder la commune signalée."),
+    )
     sector = forms.ModelChoiceField(
         label=gettext_lazy("Filière"),
         queryset=Sector.objects.filter(parent__isnull=False),
@@ -364,6 +370,19 @@ class QualifyForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].widget.choices = [("", "---------"), *sector_choices()]
+
+    def clean_place(self) -> Commune | None:
+        text = self.cleaned_data.get("place")
+        return resolve_commune(text) if text else None
+
+    def qualification(self) -> dict:
+        data = {
+            name: self.cleaned_data[name]
+            for name in ("sector", "status", "duplicate_of", "public_note")
+        }
+        if self.cleaned_data.get("place"):
+            data["commune"] = self.cleaned_data["place"]
+        return data
 
 
 class RouteForm(forms.Form):

@@ -242,3 +242,24 @@ def test_api_answers_404_and_400_in_french(client):
     response = client.get("/api/v1/offers", {"kind": "nothing"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "kind"
+
+
+def test_an_animator_moves_a_report_to_the_right_commune(client):
+    from maillage.membership.tests.factories import PlatformRoleFactory
+    from maillage.territory.models import Commune
+
+    animator = PlatformRoleFactory(departement_id="86").user
+    report = NeedReport.objects.create(
+        what="Pas de laverie.",
+        commune=Commune.objects.get(pk="86070"),
+        for_whom="tous",
+        frequency="always",
+        reporter_kind="citizen",
+    )
+    client.force_login(animator)
+    client.post(
+        reverse("catalogue:report_qualify", args=[report.pk]),
+        {"place": "Poitiers", "sector": sector("blanchisserie").pk, "status": "qualified"},
+    )
+    report.refresh_from_db()
+    assert (report.commune_id, report.status) == (POITIERS, NeedReport.Status.QUALIFIED)

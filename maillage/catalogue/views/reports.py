@@ -79,7 +79,7 @@ def report_qualify(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.qualify_report(report=report, user=request.user, data=form.cleaned_data)
+            services.qualify_report(report=report, user=request.user, data=form.qualification())
         except ValidationError as error:
             add_errors(form, error)
         else:
