@@ -322,3 +322,18 @@ def test_the_personal_data_export_includes_messages_and_alerts():
 
     assert data["messages_envoyes"][0]["message"] == "Bonjour, un devis svp ?"
     assert data["alertes"][0]["nom"] == "Veille"
+
+
+def test_the_cron_commands_run_the_tasks():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stale = offer()
+    Listing.objects.filter(pk=stale.pk).update(expires_on=datetime.date(2020, 1, 1))
+    out = StringIO()
+    call_command("expire_listings", stdout=out)
+    call_command("send_alert_digests", "--frequency", "weekly", stdout=out)
+
+    assert "1 annonce(s) expirée(s)." in out.getvalue()
+    assert "Alertes « weekly » : 0 e-mail(s) envoyé(s)." in out.getvalue()
