@@ -117,7 +117,7 @@ def _listing_rows(side: str, count: int, start_id: int, seed: int, size: int):
     org_ids = rnd.sample(range(1, size + 1), min(size, count * 3))
     places, sectors = {}, {}
     with connection.cursor() as cursor:
-        for chunk_start in range(0, count, 5000):
+        for chunk_start in range(0, len(org_ids), 5000):
             chunk = org_ids[chunk_start : chunk_start + 5000]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
@@ -219,11 +219,15 @@ def generate_listings(size: int, offers: int, needs: int) -> dict:
     """Bulk insert (executemany), as an import would; replaces earlier generated listings."""
     from django.db import connection, transaction
 
+    from maillage.catalogue import search
     from maillage.catalogue.models import Listing
 
     started = time.perf_counter()
     Listing.objects.all().delete()
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # index once at the end, not row by row
+            for statement in search.SQLITE_DROP:
+                cursor.execute(statement)
         for side, count, start_id, seed in (
             ("offer", offers, 1, 7),
             ("need", needs, offers + 1, 11),
@@ -249,6 +253,10 @@ def generate_listings(size: int, offers: int, needs: int) -> dict:
                 "SELECT setval(pg_get_serial_sequence('catalogue_listing', 'id'), %s)",
                 [offers + needs + 1],
             )
+        else:
+            for statement in search.SQLITE_CREATE:
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('rebuild')")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {

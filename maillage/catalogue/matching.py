@@ -7,19 +7,17 @@ scored in Python, each with a short French explanation.
 """
 
 import datetime
-import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from h3.api import basic_int as h3
 
 from maillage.catalogue.models import ExchangeMode, Listing, ReservedMarket, Side, Status
-from maillage.core.geo import box_around, haversine_km
+from maillage.core.geo import box_around, cells_covering, haversine_km
 from maillage.core.text import fold
 from maillage.directory.models import (
     EssFamily,
@@ -29,11 +27,12 @@ from maillage.directory.models import (
     Sector,
     StructureKind,
 )
+from maillage.territory.models import Commune
 
 # Rows read from SQL at most; a need in a dense city still has few candidates once the sector
 # and the circle apply, but the bound keeps the worst case flat.
 CANDIDATE_LIMIT = 3000
-ORGANISATION_CANDIDATE_LIMIT = 1000
+ORGANISATION_CANDIDATE_LIMIT = 300
 # Candidates are read in growing circles: once a circle holds CIRCLE_ENOUGH times the results
 # wanted, farther rows are not read (distance weighs in every score; dense cities stay fast).
 CIRCLES_KM = (3, 10, 30)
@@ -126,6 +125,7 @@ class Match:
     listing_id: int | None = None
     listing: Listing | None = None
     organisation: Organisation | None = None
+    inputs: dict = field(default_factory=dict, repr=False)
 
     @property
     def explanation(self) -> str:
@@ -252,21 +252,6 @@ def reserved_kinds(reserved_market: str) -> frozenset | None:
     }[reserved_market]
 
 
-def _covering(latitude: float, longitude: float, radius_km: float) -> tuple[str, list[int]] | None:
-    """H3 cells covering the circle, in a short list (at most 61 cells: 4 rings), else None.
-
-    Long IN lists cost more to build and plan than the few extra rows a coarser cell lets in.
-    """
-    for resolution, column in ((7, "h3_r7"), (5, "h3_r5")):
-        edge_km = h3.average_hexagon_edge_length(resolution, "km")
-        rings = math.ceil(radius_km / (1.5 * edge_km)) + 1
-        if rings <= 4:
-            return column, list(
-                h3.grid_disk(h3.latlng_to_cell(latitude, longitude, resolution), rings)
-            )
-    return None
-
-
 def _circles(source: Party) -> list[float | None]:
     """Radii to look in, nearest first; [None] for the whole area (territories, or no point)."""
     if (
@@ -302,7 +287,7 @@ def _area_filter(
                 f"{prefix}longitude__range": (box.min_lon, box.max_lon),
             }
         )
-        covering = _covering(source.latitude, source.longitude, radius)
+        covering = cells_covering(source.latitude, source.longitude, radius)
         if covering:
             column, cells = covering
             circle &= Q(**{f"{prefix}{column}__in": cells})
@@ -342,6 +327,7 @@ def _organisation_facts(organisation_ids, *, with_labels: bool) -> dict[int, Org
         # Profiles hidden from lists (expired past their grace period) are not proposed either.
         for pk, family, valid_until in Organisation.objects.published()
         .filter(pk__in=ids)
+        .order_by()
         .values_list("id", "ess_family", "valid_until")
     }
 
@@ -353,8 +339,8 @@ def _when(start: datetime.date, today: datetime.date) -> str:
     return _("disponible en %(month)s") % {"month": month}
 
 
-def _period(need: Party, offer: Party, today: datetime.date) -> tuple[bool, str | None]:
-    """Whether the periods overlap, and what to say about it (None when neither gave dates)."""
+def _period(need: Party, offer: Party, today: datetime.date) -> tuple[bool, datetime.date | None]:
+    """Whether the periods overlap, and from when (None when neither gave dates)."""
     if not (
         offer.available_from or offer.available_until or need.available_from or need.available_until
     ):
@@ -363,7 +349,7 @@ def _period(need: Party, offer: Party, today: datetime.date) -> tuple[bool, str 
     ends = [d for d in (offer.available_until, need.available_until) if d]
     if ends and min(ends) < start:
         return False, None
-    return True, _when(start, today)
+    return True, start
 
 
 def _kind_reasons(kinds: frozenset, siae: frozenset) -> list[str]:
@@ -387,67 +373,79 @@ def score_pair(
     siae: frozenset,
     today: datetime.date,
     scale_km: float,
+    explain: bool = True,
 ) -> tuple[int, list[str]] | None:
     """Score an offer (or organisation, with an empty `offer.kind`) for a need; None if excluded.
 
-    `facts` describe the answering side's organisation, whose qualities the need's preferences weigh.
+    `facts` describe the answering side's organisation, whose qualities the need's preferences
+    weigh. The reasons are written only with `explain` (the ranking scores first, then explains
+    the results it keeps: translations cost more than the arithmetic).
     """
-    overlaps, when = _period(need, offer, today)
+    overlaps, start = _period(need, offer, today)
     if not overlaps:
         return None
     score = SECTOR_POINTS[relation]
-    reasons = [_sector_text(relation)]
+    reasons: list[str] = []
+    if explain:
+        reasons.append(_sector_text(relation))
     if distance is not None:
         score += 20 * max(0.0, 1 - distance / scale_km)
-        reasons.append(_("moins d'1 km") if distance < 1 else f"{distance:.0f} km")
+        if explain:
+            reasons.append(_("moins d'1 km") if distance < 1 else f"{distance:.0f} km")
     if offer.kind and offer.kind == need.kind:
         score += 10
-    if when:
+    if start:
         score += 6
-        reasons.append(when)
+        if explain:
+            reasons.append(_when(start, today))
     if (
         offer.quantity is not None
         and need.quantity is not None
         and fold(offer.unit) == fold(need.unit)
     ):
-        if offer.quantity >= need.quantity:
-            score += 8
+        enough = offer.quantity >= need.quantity
+        score += 8 if enough else 8 * float(offer.quantity / need.quantity)
+        if explain and enough:
             reasons.append(_("capacité suffisante"))
-        else:
-            score += 8 * float(offer.quantity / need.quantity)
+        elif explain:
             reasons.append(
                 _("capacité partielle : %(offer)s sur %(need)s %(unit)s")
                 % {"offer": f"{offer.quantity:g}", "need": f"{need.quantity:g}", "unit": need.unit}
             )
     if offer.exchange_mode:
-        if offer.exchange_mode in ACCEPTED_MODES.get(need.exchange_mode, {offer.exchange_mode}):
-            score += 6
-            if offer.exchange_mode == ExchangeMode.PRICED:
-                reasons.append(_("sur devis") if offer.price_on_quote else _("payant"))
-            else:
-                reasons.append(str(ExchangeMode(offer.exchange_mode).label).lower())
-        else:
-            score -= 10
-            reasons.append(
-                _("autre mode d'échange (%(mode)s)")
-                % {"mode": str(ExchangeMode(offer.exchange_mode).label).lower()}
-            )
+        compatible = offer.exchange_mode in ACCEPTED_MODES.get(
+            need.exchange_mode, {offer.exchange_mode}
+        )
+        score += 6 if compatible else -10
+        if explain:
+            reasons.append(_mode_text(offer, compatible))
     shared_labels = need.preferred_labels & facts.labels
     if shared_labels:
         score += min(10, 5 * len(shared_labels))
-        reasons.append(_("label apprécié"))
+        if explain:
+            reasons.append(_("label apprécié"))
     if facts.family and facts.family in need.preferred_families:
         score += 5
-        reasons.append(str(EssFamily(facts.family).label).lower())
-    kind_reasons = _kind_reasons(facts.kinds, siae)
-    if need.reserved_market and kind_reasons:
+        if explain:
+            reasons.append(str(EssFamily(facts.family).label).lower())
+    if need.reserved_market and facts.kinds & (siae | DISABILITY_KINDS):
         score += 5
-    reasons.extend(kind_reasons)
+    if explain:
+        reasons.extend(_kind_reasons(facts.kinds, siae))
     if facts.valid_until >= today:
         score += 5
-    else:
+    elif explain:
         reasons.append(_("fiche à vérifier"))
     return round(score), reasons
+
+
+def _mode_text(offer: Party, compatible: bool) -> str:
+    mode = str(ExchangeMode(offer.exchange_mode).label).lower()
+    if not compatible:
+        return _("autre mode d'échange (%(mode)s)") % {"mode": mode}
+    if offer.exchange_mode == ExchangeMode.PRICED:
+        return _("sur devis") if offer.price_on_quote else _("payant")
+    return mode
 
 
 LISTING_COLUMNS = (
@@ -487,7 +485,9 @@ def _candidate_rows(
     """Rows (listing, sector, facts…) of open listings of the other side in the source's area
     and related sectors, nearest circles first."""
     rows = []
-    for radius in _circles(source):
+    # Offers are fewer than organisations: one read of the whole area costs less than several
+    # circles; organisations (match_organisations) are read in circles.
+    for radius in [None]:
         area = _area_filter(
             source,
             "listing__",
@@ -648,29 +648,30 @@ def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = Non
             admitted_kinds = reserved_kinds(need.reserved_market)
             if admitted_kinds is not None and not (offer_facts.kinds & admitted_kinds):
                 continue
-        scored = score_pair(
-            need=need,
-            offer=offer,
-            relation=relation,
-            distance=distance,
-            facts=offer_facts,
-            siae=siae,
-            today=today,
-            scale_km=need.radius_km or DISTANCE_SCALE_KM,
-        )
+        inputs = {
+            "need": need,
+            "offer": offer,
+            "relation": relation,
+            "distance": distance,
+            "facts": offer_facts,
+            "siae": siae,
+            "today": today,
+            "scale_km": need.radius_km or DISTANCE_SCALE_KM,
+        }
+        scored = score_pair(**inputs, explain=False)
         if scored is None:
             continue
-        score, reasons = scored
         matches.append(
             Match(
-                score=score,
+                score=scored[0],
                 distance_km=distance,
-                reasons=reasons,
+                reasons=[],
                 organisation_id=party.organisation_id,
                 listing_id=party.listing_id,
+                inputs=inputs,
             )
         )
-    return _sort(matches)[:limit]
+    return _explained(_sort(matches)[:limit])
 
 
 def _nearest_places(need: Party, establishments) -> dict[int, tuple[float | None, Party]]:
@@ -703,6 +704,25 @@ def _nearest_places(need: Party, establishments) -> dict[int, tuple[float | None
     return nearest
 
 
+def _with_communes(need: Party) -> Party:
+    """The need with its listed EPCI and départements spelled out as communes: establishments
+    are indexed by commune, and a join to filter them by territory would read them all."""
+    if not (need.area_epcis or need.area_departements):
+        return need
+    communes = set(need.area_communes) | set(
+        Commune.objects.filter(
+            Q(epci_id__in=sorted(need.area_epcis))
+            | Q(departement_id__in=sorted(need.area_departements))
+        ).values_list("pk", flat=True)
+    )
+    return replace(
+        need,
+        area_communes=frozenset(communes),
+        area_epcis=frozenset(),
+        area_departements=frozenset(),
+    )
+
+
 def match_organisations(
     need: Party, *, limit: int = 10, exclude: set[int] | None = None, tree: SectorTree | None = None
 ) -> list[Match]:
@@ -723,7 +743,7 @@ def match_organisations(
     nearest: dict[int, tuple[float | None, Party]] = {}
     for radius in _circles(need):
         area = _area_filter(
-            need,
+            _with_communes(need),
             "",
             commune="commune_id",
             epci="commune__epci_id",
@@ -736,6 +756,7 @@ def match_organisations(
             Establishment.objects.filter(area)
             .filter(in_sectors)
             .exclude(organisation_id__in=sorted(excluded))
+            .order_by()  # the model's ordering would sort every row of the circle
         )
         if admitted is not None:
             establishments = establishments.filter(_kinds_exist(admitted, "organisation_id"))
@@ -758,25 +779,36 @@ def match_organisations(
     for organisation_id, (distance, place) in nearest.items():
         if organisation_id not in facts or organisation_id not in sector_links:
             continue
-        scored = score_pair(
-            need=need,
-            offer=place,
-            relation=sector_links[organisation_id],
-            distance=distance,
-            facts=facts[organisation_id],
-            siae=siae,
-            today=today,
-            scale_km=need.radius_km or DISTANCE_SCALE_KM,
-        )
+        inputs = {
+            "need": need,
+            "offer": place,
+            "relation": sector_links[organisation_id],
+            "distance": distance,
+            "facts": facts[organisation_id],
+            "siae": siae,
+            "today": today,
+            "scale_km": need.radius_km or DISTANCE_SCALE_KM,
+        }
+        scored = score_pair(**inputs, explain=False)
         if scored is None:
             continue
-        score, reasons = scored
         matches.append(
             Match(
-                score=score, distance_km=distance, reasons=reasons, organisation_id=organisation_id
+                score=scored[0],
+                distance_km=distance,
+                reasons=[],
+                organisation_id=organisation_id,
+                inputs=inputs,
             )
         )
-    return _sort(matches)[:limit]
+    return _explained(_sort(matches)[:limit])
+
+
+def _explained(matches: list[Match]) -> list[Match]:
+    """Write the reasons of the results kept (scored first without them)."""
+    for match in matches:
+        match.reasons = score_pair(**match.inputs, explain=True)[1]
+    return matches
 
 
 def _attach(matches: list[Match]) -> None:
