@@ -11,6 +11,11 @@ RESULTS = Path(__file__).resolve().parent / "results" / "matching"
 TARGETS = "p50 ≤ 15 ms, p95 ≤ 50 ms"
 
 
+def n(value: int) -> str:
+    """1 000 000, the French way."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def row(label: str, stats: dict, extra: str = "") -> str:
     return (
         f"| {label} | {stats['n']} | {stats['p50']} | {stats['p95']} | {stats['p99']} | "
@@ -28,13 +33,18 @@ def engine_lines(result: dict) -> list[str]:
         if organisations.get("reused")
         else f"generated in {organisations.get('seconds')} s"
     )
+    made = (
+        "reused from the previous run"
+        if listings.get("reused")
+        else f"generated in {listings['seconds']} s"
+    )
     return [
         f"### {result['engine']}",
         "",
-        f"{organisations['organisations']:,} organisations ({origin}); {listings['offers']:,} open "
-        f"offers and {listings['needs']:,} needs generated in {listings['seconds']} s. Load average "
-        f"at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}; peak RSS "
-        f"{result['peak_rss_mb']} MB.".replace(",", " ", 3),
+        f"{n(organisations['organisations'])} organisations ({origin}); "
+        f"{n(listings['offers'])} open offers and {n(listings['needs'])} needs ({made}). "
+        f"Load average at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}; "
+        f"peak RSS {result['peak_rss_mb']} MB.",
         "",
         "| measure (ms, one process, in Python) | n | p50 | p95 | p99 | max | |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -45,8 +55,8 @@ def engine_lines(result: dict) -> list[str]:
         ),
         row("naive: every open offer read and scored in Python", result["naive"]),
         "",
-        f"Batch: {batch['needs']:,} needs matched in {batch['seconds']} s "
-        f"({batch['with_matches']:,} with at least one offer); target ≤ 300 s. "
+        f"Batch: {n(batch['needs'])} needs matched in {batch['seconds']} s "
+        f"({n(batch['with_matches'])} with at least one offer); target ≤ 300 s. "
         f"Median offers found per need: {single['offers_found_median']}. "
         f"**Speed-up over the naive approach: ×{result['ratio_p50']} at p50**; the naive and indexed "
         f"top results agree for {result['naive']['same_top_results']} needs compared.",

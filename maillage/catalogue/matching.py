@@ -31,7 +31,7 @@ from maillage.territory.models import Commune
 
 # Rows read from SQL at most; a need in a dense city still has few candidates once the sector
 # and the circle apply, but the bound keeps the worst case flat.
-CANDIDATE_LIMIT = 3000
+CANDIDATE_LIMIT = 1000
 ORGANISATION_CANDIDATE_LIMIT = 300
 # Candidates are read in growing circles: once a circle holds CIRCLE_ENOUGH times the results
 # wanted, farther rows are not read (distance weighs in every score; dense cities stay fast).
@@ -252,8 +252,9 @@ def reserved_kinds(reserved_market: str) -> frozenset | None:
     }[reserved_market]
 
 
-def _circles(source: Party) -> list[float | None]:
-    """Radii to look in, nearest first; [None] for the whole area (territories, or no point)."""
+def _circles(source: Party, *, small: bool = True) -> list[float | None]:
+    """Radii to look in, nearest first; [None] for the whole area (territories, or no point).
+    Offers, fewer than organisations, skip the smallest circle (`small=False`)."""
     if (
         source.area_communes
         or source.area_epcis
@@ -262,7 +263,8 @@ def _circles(source: Party) -> list[float | None]:
         or source.latitude is None
     ):
         return [None]
-    return [r for r in CIRCLES_KM if r < source.radius_km] + [source.radius_km]
+    radii = CIRCLES_KM if small else CIRCLES_KM[1:]
+    return [r for r in radii if r < source.radius_km] + [source.radius_km]
 
 
 def _area_filter(
@@ -485,9 +487,8 @@ def _candidate_rows(
     """Rows (listing, sector, facts…) of open listings of the other side in the source's area
     and related sectors, nearest circles first."""
     rows = []
-    # Offers are fewer than organisations: one read of the whole area costs less than several
-    # circles; organisations (match_organisations) are read in circles.
-    for radius in [None]:
+    columns = LISTING_COLUMNS if target_side == Side.NEED else LISTING_COLUMNS[:-1]
+    for radius in _circles(source, small=False):
         area = _area_filter(
             source,
             "listing__",
@@ -509,7 +510,7 @@ def _candidate_rows(
             query = query.exclude(listing__organisation_id=source.organisation_id)
         if admitted is not None:
             query = query.filter(_kinds_exist(admitted, "listing__organisation_id"))
-        rows = list(query.values_list(*LISTING_COLUMNS)[:CANDIDATE_LIMIT])
+        rows = list(query.values_list(*columns)[:CANDIDATE_LIMIT])
         if len({row[0] for row in rows}) >= CIRCLE_ENOUGH * limit:
             break
     return rows
@@ -547,7 +548,7 @@ def _candidate_parties(
             available_until=row[15],
             price_on_quote=row[16],
             reserved_market=row[17],
-            preferred_families=frozenset(row[18] or []),
+            preferred_families=frozenset(row[18] or []) if len(row) > 18 else frozenset(),
             listing_id=listing_id,
             has_area_list=row[9],
         )
