@@ -119,6 +119,7 @@ def list_organisations(
         "results": result.results,
         "facets": result.facets,
         "is_approximate": result.is_approximate,
+        "corrected_query": result.corrected_query,
     }
 
 

@@ -1,6 +1,6 @@
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from maillage.core.pagination import PageMeta
 
@@ -140,3 +140,8 @@ class OrganisationPage(PageMeta):
     results: list[SearchResultItem]
     facets: dict[str, list[FacetOut]]
     is_approximate: bool
+    corrected_query: str = Field(
+        "",
+        description="Quand aucune organisation ne contient un mot : la recherche faite à la "
+        "place, avec des mots proches.",
+    )

@@ -27,6 +27,7 @@ from maillage.core.text import search_terms
 from maillage.directory.models import Organisation
 from maillage.directory.search import text
 from maillage.directory.search.cache import directory_version
+from maillage.directory.search.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +170,7 @@ class DirectoryIndex:
             )
             index._load_establishments(cursor)
             index._load_territory(cursor)
+            index.vocabulary = Vocabulary.load(cursor)
         index.built_in_seconds = time.perf_counter() - started
         return index
 

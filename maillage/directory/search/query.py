@@ -172,6 +172,8 @@ class SearchResult:
     results: list[Organisation]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     is_approximate: bool = False
+    # When no organisation contains a word: the query searched instead, with close words.
+    corrected_query: str = ""
 
     @property
     def num_pages(self) -> int:
@@ -381,7 +383,18 @@ def search_directory(
         results = _load_cards(ids, filters, distances)
     else:
         results = _load_cards(_ordered_page(filters, organisations, offset, page_size), filters)
-    if count == 0 and filters.q:
+    if count == 0 and filters.q and index is not None:
+        for corrected in index.vocabulary.corrections(filters.q):
+            result = search_directory(
+                replace(filters, q=corrected),
+                page=page,
+                page_size=page_size,
+                with_facets=with_facets,
+                clamp_page=clamp_page,
+            )
+            if result.count:
+                return replace(result, is_approximate=True, corrected_query=corrected)
+    elif count == 0 and filters.q:
         approximate = _approximate_matches(filters, page_size)
         if approximate:
             return SearchResult(len(approximate), 1, page_size, approximate, is_approximate=True)

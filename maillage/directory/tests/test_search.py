@@ -131,8 +131,21 @@ def test_clusters_follow_the_filters_and_give_their_extent(directory):
     ]
 
 
+def test_a_misspelled_word_is_searched_as_the_closest_word_of_the_directory(directory):
+    result = search_directory(DirectoryFilters(q="recylcerie"))
+    assert result.is_approximate and result.corrected_query == "recyclerie"
+    assert [o.name for o in result.results] == ["Recyclerie des Hautes-Alpes"]
+    result = search_directory(DirectoryFilters(q="ecole deuxeme chanse"))
+    assert result.corrected_query == "ecole deuxieme chance"
+    assert search_directory(DirectoryFilters(q="recylcerie poitiers")).results == []
+    assert search_directory(DirectoryFilters(q="zzzzqqq")).count == 0
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="typo tolerance uses pg_trgm")
-def test_a_misspelled_name_finds_close_names_on_postgresql(directory):
+def test_without_the_memory_index_misspelled_names_find_close_names_on_postgresql(
+    directory, settings
+):
+    settings.DIRECTORY_MEMORY_INDEX = "off"
     result = search_directory(DirectoryFilters(q="recylcerie"))
     assert result.is_approximate
     assert [o.name for o in result.results] == ["Recyclerie des Hautes-Alpes"]
