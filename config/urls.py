@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core import health
+from maillage.catalogue.api import router as catalogue_router
 from maillage.core.api import api
 from maillage.directory.api import router as directory_router
 from maillage.membership import api as membership_api  # noqa: F401  (adds the write endpoints)
@@ -13,6 +14,7 @@ from maillage.territory.api import router as territory_router
 api.add_router("/", opendata_router)
 api.add_router("/", directory_router)
 api.add_router("/territory", territory_router)
+api.add_router("/", catalogue_router)
 
 admin.site.site_header = _("Maillage – administration")
 admin.site.site_title = _("Maillage")
@@ -28,5 +30,6 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("maillage.opendata.urls")),
     path("", include("maillage.membership.urls")),
+    path("", include("maillage.catalogue.urls")),
     path("", include("maillage.directory.urls")),
 ]

@@ -26,6 +26,9 @@ PAGES = {
     "organisation": "/organisations/la-collecterie-93/",
     "departement": "/departements/86/",
     "commune": "/communes/86194/",
+    "catalogue": "/catalogue/",
+    "catalogue-need": "/catalogue/3/",
+    "catalogue-report-form": "/besoins-du-territoire/signaler/",
 }
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "maillage.opendata",
     # Before allauth, so that its templates override allauth's.
     "maillage.membership",
+    "maillage.catalogue",
     "allauth",
     "allauth.account",
 ]

@@ -3,6 +3,7 @@
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Value
@@ -32,7 +33,16 @@ def _date(value) -> str | None:
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
-    """What the platform keeps about `user`, in the words of its models."""
+    """What the platform keeps about `user`, in the words of its models; other domains add
+    their part through an `export_personal_data(user)` method on their AppConfig."""
+    data = _membership_data(user)
+    for config in apps.get_app_configs():
+        if hasattr(config, "export_personal_data"):
+            data.update(config.export_personal_data(user))
+    return data
+
+
+def _membership_data(user: User) -> dict[str, Any]:
     return {
         "compte": {
             "email": user.email,

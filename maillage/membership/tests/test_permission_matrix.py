@@ -51,9 +51,15 @@ ROLE_FIXTURES = {
 }
 
 
-def read_matrix() -> list[tuple[str, str, bool]]:
-    """(action, role, allowed) for every cell of the table in docs/permissions.md."""
-    lines = [line for line in MATRIX.read_text().splitlines() if line.startswith("| ")]
+def section_lines(heading: str) -> list[str]:
+    """The lines of one `## heading` section of docs/permissions.md (each domain has its table)."""
+    text = MATRIX.read_text().split(f"\n## {heading}\n", 1)[1]
+    return text.split("\n## ", 1)[0].splitlines()
+
+
+def read_matrix(heading: str = "Matrix") -> list[tuple[str, str, bool]]:
+    """(action, role, allowed) for every cell of the table under `heading` in docs/permissions.md."""
+    lines = [line for line in section_lines(heading) if line.startswith("| ")]
     header = next(line for line in lines if line.startswith("| action |"))
     roles = [cell.strip() for cell in header.strip("|").split("|")][1:]
     cells = []

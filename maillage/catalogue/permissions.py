@@ -1,0 +1,79 @@
+"""Who may write in the catalogue; the same table is in docs/permissions.md (section « Catalogue »),
+and a test tries every cell. Built on membership's rules: whoever keeps a profile publishes for it."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
+
+from maillage.catalogue.models import ContactMessage, NeedReport
+from maillage.directory.models import Organisation
+from maillage.membership.models import Membership, PlatformRole
+from maillage.membership.permissions import Action, can, is_platform_admin
+
+
+class CatalogueAction(StrEnum):
+    PUBLISH_LISTING = "publish_listing"
+    EDIT_LISTING = "edit_listing"
+    CONTACT_ORGANISATION = "contact_organisation"
+    RECORD_DEAL = "record_deal"
+    SAVE_SEARCH = "save_search"
+    REPORT_NEED = "report_need"
+    QUALIFY_REPORT = "qualify_report"
+
+
+def can_publish(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Publish, edit or close the organisation's offers and needs: the profile's keepers."""
+    return can(user, Action.EDIT_ORGANISATION, organisation)
+
+
+def can_contact(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def organisations_of(user: User | AnonymousUser) -> list[Organisation]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            pk__in=Membership.objects.filter(user=user).values("organisation_id")
+        ).order_by("name")
+    )
+
+
+def is_party_to(user: User | AnonymousUser, contact: ContactMessage) -> bool:
+    """The sender, or a member of the contacted organisation or of the one the sender wrote for."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_platform_admin(user) or contact.sender_id == user.pk:
+        return True
+    organisations = [contact.recipient_id, contact.sender_organisation_id]
+    return Membership.objects.filter(user=user, organisation_id__in=organisations).exists()
+
+
+def can_record_deal(user: User | AnonymousUser, contact: ContactMessage) -> bool:
+    """Either side of a contact between two organisations, once; not an outsider."""
+    return contact.sender_organisation_id is not None and is_party_to(user, contact)
+
+
+def report_scope(user: User | AnonymousUser) -> Q | None:
+    """The reports an animator may qualify (their communes), as a filter; None for nobody."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if is_platform_admin(user):
+        return Q()
+    scope = None
+    for role in PlatformRole.objects.filter(user=user, kind=PlatformRole.Kind.ANIMATOR):
+        if role.region_id:
+            condition = Q(commune__departement__region_id=role.region_id)
+        elif role.departement_id:
+            condition = Q(commune__departement_id=role.departement_id)
+        else:
+            condition = Q(commune__epci_id=role.epci_id)
+        scope = condition if scope is None else scope | condition
+    return scope
+
+
+def can_qualify(user: User | AnonymousUser, report: NeedReport) -> bool:
+    scope = report_scope(user)
+    return scope is not None and NeedReport.objects.filter(scope, pk=report.pk).exists()

@@ -1,0 +1,1 @@
+"""Writes of the catalogue, by subdomain: listings, contacts and deals, needs reports, alerts."""

@@ -1,0 +1,339 @@
+"""Publishing, contacts, deals, reports and alerts: good input does it, bad input says why in French."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from maillage.catalogue.models import ContactMessage, Deal, Listing, NeedReport, SavedSearch, Status
+from maillage.catalogue.selectors import (
+    cooperation_partners,
+    cooperation_statistics,
+    qualified_report_counts,
+)
+from maillage.catalogue.services import alerts, contacts, listings, reports
+from maillage.catalogue.tests.factories import (
+    CHATELLERAULT,
+    POITIERS,
+    offer,
+    organisation_in,
+    sector,
+)
+from maillage.core.ratelimit import RateLimited
+from maillage.membership.tests.factories import MembershipFactory, PlatformRoleFactory, UserFactory
+from maillage.territory.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+def _errors(**data) -> dict:
+    with pytest.raises(ValidationError) as caught:
+        offer(**data)
+    return caught.value.message_dict
+
+
+def test_a_published_listing_is_placed_at_its_establishment_and_open_for_three_months():
+    listing = offer(commune=CHATELLERAULT)
+
+    assert listing.commune_id == CHATELLERAULT
+    assert listing.departement_id == "86"
+    assert listing.h3_r7 is not None
+    assert listing.expires_on == timezone.localdate() + datetime.timedelta(days=90)
+    assert listing.status == Status.OPEN
+
+
+def test_a_negative_quantity_is_refused():
+    assert _errors(quantity=Decimal("-3"), unit="kg") == {
+        "quantity": ["La quantité doit être un nombre positif."]
+    }
+
+
+def test_an_end_before_the_start_is_refused():
+    errors = _errors(
+        available_from=datetime.date(2027, 3, 10), available_until=datetime.date(2027, 3, 1)
+    )
+    assert errors == {
+        "available_until": ["La fin de la disponibilité doit suivre son début (10/03/2027)."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("radius", "message"),
+    [(0, None), (10_000, "Le rayon ne peut pas dépasser 1000 km.")],
+)
+def test_a_radius_of_zero_or_ten_thousand_km_is_refused(radius, message):
+    errors = _errors(radius_km=radius)
+    assert "radius_km" in errors
+    if message:
+        assert errors["radius_km"] == [message]
+    else:
+        assert "zone desservie" in errors["radius_km"][0]
+
+
+def test_a_sector_that_does_not_exist_is_refused():
+    assert _errors(sectors=[999_999]) == {"sectors": ["Cette filière n'existe pas : 999999."]}
+
+
+def test_an_unknown_territory_is_refused():
+    assert _errors(radius_km=None, area_departements=["999"]) == {
+        "area_departements": ["Territoire inconnu : 999."]
+    }
+
+
+def test_a_priced_offer_needs_a_price_or_on_quote():
+    assert _errors(price_on_quote=False) == {
+        "price": ["Indiquez un prix, ou cochez « sur devis »."]
+    }
+
+
+def test_nothing_is_written_when_a_listing_is_refused():
+    with pytest.raises(ValidationError):
+        offer(quantity=Decimal("-1"), unit="kg")
+    assert not Listing.objects.exists()
+
+
+def test_closing_renewing_and_expiring():
+    listing = offer()
+    listings.close_listing(listing=listing, user=None, status=Status.WITHDRAWN)
+    listing = listings.renew_listing(listing=listing, user=None)
+    assert listing.status == Status.OPEN
+    Listing.objects.filter(pk=listing.pk).update(expires_on=datetime.date(2020, 1, 1))
+
+    assert listings.expire_listings() == 1
+    assert Listing.objects.get(pk=listing.pk).status == Status.EXPIRED
+
+
+def test_a_reminder_goes_once_a_week_before_expiry(
+    organisation, django_capture_on_commit_callbacks
+):
+    MembershipFactory(organisation=organisation, user=UserFactory(email="equipe@recyclerie.test"))
+    listing = offer(organisation=organisation)
+    Listing.objects.filter(pk=listing.pk).update(
+        expires_on=timezone.localdate() + datetime.timedelta(days=5)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = listings.send_expiry_reminders()
+    second = listings.send_expiry_reminders()
+
+    assert [reminded.pk for reminded in first] == [listing.pk] and second == []
+    assert mail.outbox[-1].to == ["equipe@recyclerie.test"]
+    assert "expire bientôt" in mail.outbox[-1].subject
+
+
+def _contact(**kwargs) -> ContactMessage:
+    recipient = kwargs.pop("recipient", None) or organisation_in(CHATELLERAULT)
+    return contacts.send_contact(
+        sender=kwargs.pop("sender", None) or UserFactory(), recipient=recipient, **kwargs
+    )
+
+
+def test_a_contact_without_a_message_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        _contact(message="   ")
+    assert "Écrivez votre message" in caught.value.message_dict["message"][0]
+
+
+def test_a_contact_with_a_hundred_links_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        _contact(message=" ".join(["https://exemple.test/promo"] * 100))
+    assert caught.value.message_dict == {
+        "message": ["Votre message contient 100 liens ; 3 au plus sont acceptés."]
+    }
+    assert not ContactMessage.objects.exists()
+
+
+def test_a_contact_is_rate_limited_per_sender():
+    sender = UserFactory()
+    recipient = organisation_in(CHATELLERAULT)
+    for _ in range(10):  # CONTACT_RATE: 10 an hour
+        _contact(sender=sender, recipient=recipient, message="Bonjour, un devis svp ?")
+    with pytest.raises(RateLimited):
+        _contact(sender=sender, recipient=recipient, message="Bonjour, un devis svp ?")
+
+
+def test_a_contact_on_behalf_of_an_organisation_needs_membership():
+    stranger_org = organisation_in(POITIERS)
+    with pytest.raises(ValidationError) as caught:
+        _contact(sender_organisation=stranger_org, message="Bonjour, un devis svp ?")
+    assert caught.value.message_dict == {
+        "sender_organisation": ["Vous n'êtes pas membre de cette organisation."]
+    }
+
+
+def test_a_contact_is_mailed_with_the_sender_as_reply_to(django_capture_on_commit_callbacks):
+    recipient = organisation_in(CHATELLERAULT, email="contact@structure.test")
+    sender = UserFactory(email="acheteuse@exemple.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        _contact(sender=sender, recipient=recipient, message="Bonjour, un devis svp ?")
+
+    assert mail.outbox[-1].to == ["contact@structure.test"]
+    assert mail.outbox[-1].reply_to == ["acheteuse@exemple.test"]
+    assert "acheteuse@exemple.test" not in mail.outbox[-1].body
+
+
+def _contact_between_organisations():
+    buyer_org = organisation_in(POITIERS)
+    sender = MembershipFactory(organisation=buyer_org).user
+    supplier_offer = offer(commune=CHATELLERAULT)
+    contact = contacts.send_contact(
+        sender=sender,
+        recipient=supplier_offer.organisation,
+        sender_organisation=buyer_org,
+        listing=supplier_offer,
+        message="Bonjour, nous aimerions un devis.",
+    )
+    return contact, sender, buyer_org, supplier_offer.organisation
+
+
+def test_a_deal_links_both_organisations_once_and_counts_for_the_observatory():
+    contact, sender, buyer_org, supplier = _contact_between_organisations()
+
+    deal = contacts.record_deal(contact=contact, user=sender, amount=Decimal("1500"))
+
+    assert (deal.supplier, deal.customer) == (supplier, buyer_org)
+    assert [p for p, _role in cooperation_partners(buyer_org)] == [supplier]
+    assert [p for p, _role in cooperation_partners(supplier)] == [buyer_org]
+    assert cooperation_statistics()["amount"] == Decimal("1500")
+    with pytest.raises(ValidationError, match="déjà enregistrée"):
+        contacts.record_deal(contact=contact, user=sender)
+    assert Deal.objects.count() == 1
+
+
+def test_a_personal_contact_records_no_deal():
+    contact = _contact(message="Bonjour, un devis svp ?")
+    with pytest.raises(ValidationError, match="au nom d'une organisation"):
+        contacts.record_deal(contact=contact, user=contact.sender)
+
+
+def _report(**kwargs) -> NeedReport:
+    data = {
+        "what": "Aucun atelier de réparation de vélos.",
+        "commune": Commune.objects.get(pk="86070"),
+        "for_whom": "les jeunes",
+        "frequency": "always",
+        "reporter_kind": "citizen",
+        "reporter_email": "habitante@exemple.test",
+    }
+    data.update(kwargs)
+    return reports.submit_report(data=data)
+
+
+def test_a_report_is_qualified_routed_and_followed(django_capture_on_commit_callbacks):
+    animator = PlatformRoleFactory(departement_id="86").user
+    answering = organisation_in(POITIERS, sectors=[sector("blanchisserie")])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _report()
+    assert report.follow_token in mail.outbox[0].body  # the private link to the reporter
+    assert animator.email in mail.outbox[1].to
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.qualify_report(
+            report=report,
+            user=animator,
+            data={"sector": sector("blanchisserie"), "status": "qualified"},
+        )
+    suggestions = reports.suggested_organisations(report)
+    assert [m.organisation_id for m in suggestions] == [answering.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.route_report(report=report, user=animator, organisations=[answering])
+
+    assert report.status == NeedReport.Status.ROUTED
+    assert list(report.routed_to.all()) == [answering]
+    assert qualified_report_counts() == [
+        {"sector__name": "Blanchisserie", "commune__departement_id": "86", "count": 1}
+    ]
+    assert mail.outbox[-1].subject == "Votre signalement : Transmise à des organisations"
+
+
+def test_a_report_cannot_be_qualified_without_a_sector_nor_be_a_duplicate_of_nothing():
+    report = _report()
+    with pytest.raises(ValidationError, match="filière"):
+        reports.qualify_report(report=report, user=None, data={"status": "qualified"})
+    with pytest.raises(ValidationError, match="doublon"):
+        reports.qualify_report(report=report, user=None, data={"status": "duplicate"})
+
+
+def test_a_duplicate_report_is_marked_so_and_not_counted():
+    first = _report()
+    second = _report()
+    reports.qualify_report(
+        report=second, user=None, data={"duplicate_of": first, "sector": sector()}
+    )
+
+    second.refresh_from_db()
+    assert second.status == NeedReport.Status.DUPLICATE
+    assert qualified_report_counts() == []
+
+
+def test_a_digest_sends_new_listings_once_with_an_unsubscribe_link(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(email="veille@exemple.test")
+    saved = alerts.save_search(
+        user=user,
+        data={
+            "name": "Espaces verts",
+            "query": "entretien",
+            "frequency": "daily",
+            "sectors": [sector()],
+        },
+    )
+    offer(title="Entretien de pelouses")
+    offer(title="Sans rapport", sectors=[sector("blanchisserie")])
+    later = timezone.now() + datetime.timedelta(minutes=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.send_digests(frequency="daily", now=later) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.send_digests(frequency="daily", now=later + datetime.timedelta(hours=2)) == 0
+
+    body = mail.outbox[-1].body
+    assert "Entretien de pelouses" in body and "Sans rapport" not in body
+    token = body.split("/alertes/desabonnement/")[1].split("/")[0]
+    assert alerts.read_unsubscribe_token(token) == saved
+    alerts.unsubscribe(saved=saved)
+    assert not SavedSearch.objects.get(pk=saved.pk).is_active
+
+
+def test_a_forged_unsubscribe_link_is_refused():
+    with pytest.raises(alerts.AlertLinkError):
+        alerts.read_unsubscribe_token("abc:def")
+
+
+def test_search_ignores_accents_and_case():
+    found = offer(title="Légumes BIO de saison")
+    offer(title="Blanchisserie", sectors=[sector("blanchisserie")])
+
+    assert list(Listing.objects.search("legumes").values_list("pk", flat=True)) == [found.pk]
+    assert list(Listing.objects.search("LÉGU").values_list("pk", flat=True)) == [found.pk]
+
+
+def test_the_personal_data_export_includes_messages_and_alerts():
+    from maillage.membership.services.personal_data import export_personal_data
+
+    contact = _contact(message="Bonjour, un devis svp ?")
+    alerts.save_search(user=contact.sender, data={"name": "Veille", "frequency": "weekly"})
+
+    data = export_personal_data(contact.sender)
+
+    assert data["messages_envoyes"][0]["message"] == "Bonjour, un devis svp ?"
+    assert data["alertes"][0]["nom"] == "Veille"
+
+
+def test_the_cron_commands_run_the_tasks():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stale = offer()
+    Listing.objects.filter(pk=stale.pk).update(expires_on=datetime.date(2020, 1, 1))
+    out = StringIO()
+    call_command("expire_listings", stdout=out)
+    call_command("send_alert_digests", "--frequency", "weekly", stdout=out)
+
+    assert "1 annonce(s) expirée(s)." in out.getvalue()
+    assert "Alertes « weekly » : 0 e-mail(s) envoyé(s)." in out.getvalue()

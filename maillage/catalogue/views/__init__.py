@@ -1,0 +1,1 @@
+"""Pages of the catalogue: each fetches with an access check, calls one service, renders."""
