@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core import health
 from maillage.catalogue.api import router as catalogue_router
+from maillage.core import health
 from maillage.core.api import api
 from maillage.directory.api import router as directory_router
 from maillage.membership import api as membership_api  # noqa: F401  (adds the write endpoints)
