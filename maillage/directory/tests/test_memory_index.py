@@ -12,8 +12,10 @@ from maillage.directory.search import memory
 from maillage.directory.search.cache import bump_directory_version
 from maillage.directory.search.clusters import map_clusters
 from maillage.directory.search.query import DirectoryFilters, search_directory
+from maillage.directory.services.profile import refresh_search_text
 from maillage.directory.tests.factories import (
     EstablishmentFactory,
+    OrganisationFactory,
     located_organisation,
     make_siret,
 )
@@ -69,6 +71,12 @@ def varied_directory(db):
         valid_until=timezone.localdate() - datetime.timedelta(days=400)
     )
     bump_directory_version()
+
+
+def searchable(**fields) -> Organisation:
+    organisation = OrganisationFactory(**fields)
+    refresh_search_text(organisation)
+    return organisation
 
 
 FILTERS = [
@@ -137,7 +145,8 @@ def test_a_stale_index_is_rebuilt_in_the_background_while_the_database_answers(
 ):
     settings.DIRECTORY_MEMORY_INDEX = "background"
     monkeypatch.setattr(memory, "_last_build_finished", 0.0)  # no throttling from other tests
-    located_organisation(name="Recyclerie du Clain")
+    # Without establishments: an earlier transactional test may have emptied the communes.
+    searchable(name="Recyclerie du Clain")
     bump_directory_version()
     assert memory.current_index() is None  # the database answers while the index builds
     with memory._building:  # wait for the thread
@@ -146,7 +155,7 @@ def test_a_stale_index_is_rebuilt_in_the_background_while_the_database_answers(
     assert index is not None and index.size == 1
     assert search_directory(DirectoryFilters(q="clain")).count == 1
 
-    located_organisation(name="Recyclerie de la Vienne")
+    searchable(name="Recyclerie de la Vienne")
     bump_directory_version()
     assert search_directory(DirectoryFilters(q="recyclerie")).count == 2  # never stale
 
