@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 
 from maillage.directory.services.reference import load_reference_data
 from maillage.territory.services import load_territory
@@ -14,6 +15,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_territory()
         load_reference_data()
+    yield
+    # A connection left open by a background thread (directory index) would keep PostgreSQL
+    # from dropping the test database at the end of the run.
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from maillage.membership.services.api_tokens import create_api_token
 from maillage.membership.tests.factories import MembershipFactory
 
 ENGINE = settings.DATABASES["default"]["ENGINE"]
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _rows_of_every_table(cursor, tables: list[str]) -> dict[str, list[tuple]]:
@@ -43,7 +42,7 @@ def _some_data() -> None:
 
 
 @pytest.mark.skipif("sqlite" not in ENGINE, reason="SQLite round trip")
-def test_a_sqlite_backup_restores_every_row_of_every_table(tmp_path):
+def test_a_sqlite_backup_restores_every_row_of_every_table(tmp_path, committed_db):
     _some_data()
     tables = _tables()
     with connection.cursor() as cursor:
@@ -62,7 +61,9 @@ def test_a_sqlite_backup_restores_every_row_of_every_table(tmp_path):
 
 
 @pytest.mark.skipif("postgresql" not in ENGINE, reason="PostgreSQL round trip")
-def test_a_postgresql_dump_restores_every_row_of_every_table_in_a_scratch_database(tmp_path):
+def test_a_postgresql_dump_restores_every_row_of_every_table_in_a_scratch_database(
+    tmp_path, committed_db
+):
     _some_data()
     backup = tmp_path / "maillage.dump"
     call_command("backup", output=str(backup))
@@ -88,7 +89,7 @@ def test_a_postgresql_dump_restores_every_row_of_every_table_in_a_scratch_databa
     assert sum(len(rows) for rows in before.values()) > 10
 
 
-@pytest.mark.django_db(transaction=False)
+@pytest.mark.django_db
 def test_restore_refuses_to_overwrite_without_force(tmp_path):
     backup = tmp_path / "maillage.sqlite3"
     backup.write_bytes(b"SQLite format 3\x00")
@@ -96,7 +97,7 @@ def test_restore_refuses_to_overwrite_without_force(tmp_path):
         call_command("restore", str(backup))
 
 
-@pytest.mark.django_db(transaction=False)
+@pytest.mark.django_db
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("pas une sauvegarde")

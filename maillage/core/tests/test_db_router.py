@@ -8,8 +8,7 @@ from maillage.directory.tests.factories import OrganisationFactory
 router = ReplicaRouter()
 
 
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-def test_reads_go_to_the_replica_and_writes_to_the_primary(settings):
+def test_reads_go_to_the_replica_and_writes_to_the_primary(settings, committed_db):
     settings.DATABASE_ROUTERS = ["maillage.core.db_router.ReplicaRouter"]
     assert router.db_for_read(Organisation) == "replica"
     assert router.db_for_write(Organisation) == "default"
@@ -21,8 +20,7 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(settings):
     assert read.name == "Ressourcerie du Lac"
 
 
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-def test_reads_inside_a_transaction_stay_on_the_primary(settings):
+def test_reads_inside_a_transaction_stay_on_the_primary(settings, committed_db):
     settings.DATABASE_ROUTERS = ["maillage.core.db_router.ReplicaRouter"]
     with transaction.atomic():
         organisation = OrganisationFactory(name="Épicerie solidaire")
@@ -30,6 +28,7 @@ def test_reads_inside_a_transaction_stay_on_the_primary(settings):
     assert read._state.db == "default"
 
 
+@pytest.mark.django_db
 def test_migrations_run_on_the_primary_only():
     assert router.allow_migrate("default", "directory")
     assert not router.allow_migrate("replica", "directory")
