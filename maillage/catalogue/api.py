@@ -148,19 +148,25 @@ def _matches(side: str, listing_id: int) -> dict:
     }
 
 
-@router.get("/offers/{offer_id}", response={200: dict, 404: ErrorOut}, summary="Lire une offre")
+@router.get(
+    "/offers/{offer_id}",
+    response={200: dict, 400: ErrorOut, 404: ErrorOut},
+    summary="Lire une offre",
+)
 def get_offer(request: HttpRequest, offer_id: int):
     return listing_out(_listing(Side.OFFER, offer_id))
 
 
-@router.get("/needs/{need_id}", response={200: dict, 404: ErrorOut}, summary="Lire un besoin")
+@router.get(
+    "/needs/{need_id}", response={200: dict, 400: ErrorOut, 404: ErrorOut}, summary="Lire un besoin"
+)
 def get_need(request: HttpRequest, need_id: int):
     return listing_out(_listing(Side.NEED, need_id))
 
 
 @router.get(
     "/needs/{need_id}/matches",
-    response={200: MatchesOut, 404: ErrorOut},
+    response={200: MatchesOut, 400: ErrorOut, 404: ErrorOut},
     summary="Offres et organisations qui répondent à un besoin",
 )
 def need_matches(request: HttpRequest, need_id: int):
@@ -172,7 +178,7 @@ def need_matches(request: HttpRequest, need_id: int):
 
 @router.get(
     "/offers/{offer_id}/matches",
-    response={200: MatchesOut, 404: ErrorOut},
+    response={200: MatchesOut, 400: ErrorOut, 404: ErrorOut},
     summary="Besoins auxquels une offre répond",
 )
 def offer_matches(request: HttpRequest, offer_id: int):

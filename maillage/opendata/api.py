@@ -80,7 +80,7 @@ def export_organisations(
 
 @router.get(
     "/organisations/{organisation_id}/murmurations",
-    response={200: dict, 404: ErrorOut},
+    response={200: dict, 400: ErrorOut, 404: ErrorOut},
     url_name="organisation_murmurations",
     summary="Profil Murmurations d'une organisation",
 )
