@@ -43,6 +43,7 @@ class CellLevel:
 # about 60–100 px apart on screen: the spacing of the usual marker-cluster maps, and at most
 # a few hundred features (under 30 KB) for a screenful.
 CELL_LEVELS = (
+    CellLevel(5, 2, "h3_r3"),
     CellLevel(6, 3, "h3_r3"),
     CellLevel(8, 4, "h3_r5"),
     CellLevel(9, 5, "h3_r5"),

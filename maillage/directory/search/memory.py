@@ -245,7 +245,7 @@ class DirectoryIndex:
         self.est_ids, self.est_latitude, self.est_longitude = ids, latitudes, longitudes
         self.est_position = positions[found].astype(np.int32)
         self.est_cells = {3: r3, 5: r5, 7: r7}
-        for source, parent in ((5, 4), (7, 6)):
+        for source, parent in ((3, 2), (5, 4), (7, 6)):
             mask, value = parent_cell_bits(source, parent)
             self.est_cells[parent] = (self.est_cells[source] & mask) | value
         self.est_commune = commune
