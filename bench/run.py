@@ -261,7 +261,11 @@ def main() -> None:
     from maillage.directory.search.memory import build_index_now
 
     if arguments.reuse:
+        from django.core.management import call_command
+
         from maillage.directory.search.clusters import rebuild_map_cells
+
+        call_command("migrate", verbosity=0)  # the code measured may have new tables
 
         load = json.loads((RESULTS / f"{arguments.engine}.json").read_text())["load"]
         started = time.perf_counter()
