@@ -659,19 +659,9 @@ def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = Non
             "today": today,
             "scale_km": need.radius_km or DISTANCE_SCALE_KM,
         }
-        scored = score_pair(**inputs, explain=False)
-        if scored is None:
-            continue
-        matches.append(
-            Match(
-                score=scored[0],
-                distance_km=distance,
-                reasons=[],
-                organisation_id=party.organisation_id,
-                listing_id=party.listing_id,
-                inputs=inputs,
-            )
-        )
+        match = _scored(inputs, party.organisation_id, party.listing_id)
+        if match is not None:
+            matches.append(match)
     return _explained(_sort(matches)[:limit])
 
 
@@ -790,19 +780,26 @@ def match_organisations(
             "today": today,
             "scale_km": need.radius_km or DISTANCE_SCALE_KM,
         }
-        scored = score_pair(**inputs, explain=False)
-        if scored is None:
-            continue
-        matches.append(
-            Match(
-                score=scored[0],
-                distance_km=distance,
-                reasons=[],
-                organisation_id=organisation_id,
-                inputs=inputs,
-            )
-        )
+        match = _scored(inputs, organisation_id)
+        if match is not None:
+            matches.append(match)
     return _explained(_sort(matches)[:limit])
+
+
+def _scored(inputs: dict, organisation_id: int, listing_id: int | None = None) -> Match | None:
+    """A match scored without its explanation (written only for the results kept), or None
+    when the pair is excluded."""
+    scored = score_pair(**inputs, explain=False)
+    if scored is None:
+        return None
+    return Match(
+        score=scored[0],
+        distance_km=inputs["distance"],
+        reasons=[],
+        organisation_id=organisation_id,
+        listing_id=listing_id,
+        inputs=inputs,
+    )
 
 
 def _explained(matches: list[Match]) -> list[Match]:
