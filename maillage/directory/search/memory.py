@@ -448,9 +448,12 @@ class DirectoryIndex:
             self._keep_matches(("prefix", term), text.matching_ids([term]))
         return common
 
-    def facet_counts(self, masks: dict[str, np.ndarray]) -> dict[str, list[tuple[str, int]]]:
-        """(value, count) per facet, each under every filter but its own."""
-        everything = Selection(self.combine(masks))
+    def facet_counts(
+        self, masks: dict[str, np.ndarray], found: np.ndarray
+    ) -> dict[str, list[tuple[str, int]]]:
+        """(value, count) per facet, each under every filter but its own; `found` is the AND
+        of all the masks, which the search has already computed."""
+        everything = Selection(found)
         pairs = {
             "sector": self.sectors,
             "kind": self.kinds,

@@ -401,7 +401,7 @@ def search_directory(
     if not with_facets:
         facets = {}
     elif index is not None:
-        counts = index.facet_counts(masks)
+        counts = index.facet_counts(masks, found)
         facets = compute_facets(filters, counts.__getitem__)
     else:
         facets = cached("facets", repr(filters), lambda: compute_facets(filters))
