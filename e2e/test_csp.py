@@ -1,11 +1,13 @@
 """The strict Content Security Policy holds on every main page: no violation in the browser."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from maillage.catalogue.tests.factories import offer
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership
 from maillage.membership.tests.factories import UserFactory
@@ -25,7 +27,8 @@ def _sign_in(page, user) -> None:
     client = Client()
     client.force_login(user)
     session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": page.url}])
+    host = urlsplit(page.url).hostname
+    page.context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
 
 
 def test_the_main_pages_load_without_any_content_security_policy_violation(page, demo_directory):
@@ -35,6 +38,8 @@ def test_the_main_pages_load_without_any_content_security_policy_violation(page,
     organisation = Organisation.objects.get(slug="la-collecterie-93")
     user = UserFactory()
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
+    other = Organisation.objects.exclude(pk=organisation.pk).order_by("pk").first()
+    listing = offer(organisation=other)
 
     def visit(path: str) -> None:
         response = page.goto(path)
@@ -54,6 +59,9 @@ def test_the_main_pages_load_without_any_content_security_policy_violation(page,
     expect(page.locator(".cluster-icon").first).to_be_visible()
     visit(f"/organisations/{organisation.slug}/")
     expect(page.locator("#profile-map.leaflet-container")).to_be_visible()
+    visit("/catalogue/")
+    visit(f"/catalogue/{listing.pk}/")
+    visit("/besoins-du-territoire/signaler/")
     visit("/communes/93048/")
     visit("/departements/93/")
     visit("/compte/login/")
@@ -65,5 +73,12 @@ def test_the_main_pages_load_without_any_content_security_policy_violation(page,
     visit(f"/organisations/{organisation.slug}/modifier/")
     visit(f"/organisations/{organisation.slug}/historique/")
     visit("/compte/jetons/")
+    visit("/alertes/")
+    visit("/contacts/")
+    visit(f"/catalogue/{listing.pk}/contacter/")
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    _sign_in(page, admin)
+    visit("/animation/imports/")
+    visit("/animation/besoins-signales/")
     csp_messages = [text for text in messages if "Content Security Policy" in text]
     assert csp_messages == []

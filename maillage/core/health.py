@@ -62,11 +62,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready for traffic: database, shared cache, and every migration applied."""
+    """Ready for traffic: database, shared cache, and every migration applied. Also says whether
+    this worker's directory index is built: without it, searches still work, only slower."""
+    from maillage.directory.search.memory import index_state
+
     checks = {"database": _database_ok(), "cache": _cache_ok()}
     checks["migrations"] = checks["database"] and _migrations_applied()
     ok = all(checks.values())
-    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+    return JsonResponse(
+        {
+            "status": "ok" if ok else "error",
+            **checks,
+            "directory_index": index_state() if ok else "unknown",
+        },
+        status=200 if ok else 503,
+    )
 
 
 _csp_logger = logging.getLogger("maillage.csp")

@@ -19,7 +19,7 @@ from maillage.directory.models import (
     Sector,
     StructureKind,
 )
-from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.changes import directory_changed
 from maillage.directory.services.profile import refresh_search_text
 
 # Links people type without a scheme are taken as https (Django 6's default).
@@ -131,12 +131,14 @@ class OrganisationAdmin(admin.ModelAdmin):
         return ", ".join(kind.code for kind in organisation.kinds.all())
 
     def delete_model(self, request, obj) -> None:
+        pk = obj.pk
         super().delete_model(request, obj)
-        transaction.on_commit(bump_directory_version)
+        directory_changed([pk])
 
     def delete_queryset(self, request, queryset) -> None:
+        pks = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        transaction.on_commit(bump_directory_version)
+        directory_changed(pks)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

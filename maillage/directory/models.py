@@ -409,3 +409,21 @@ class MapCell(models.Model):
 
     def __str__(self) -> str:
         return f"r{self.resolution} {self.cell:x}: {self.count}"
+
+
+class SearchChange(models.Model):
+    """An organisation whose searchable data changed: each worker's in-memory index reads the
+    organisations changed since it was built and asks the database about those only, instead
+    of rebuilding itself at every write (search/memory.py). No organisation: a bulk change,
+    too large to list, after which the indexes are rebuilt."""
+
+    # No foreign key: a deleted organisation must still be known as changed.
+    organisation_id = models.BigIntegerField(null=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("modification indexée")
+        verbose_name_plural = _("modifications indexées")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id or '*'} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -1,12 +1,13 @@
 """Public pages of the directory: thin views over selectors, rendered with templates."""
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from maillage.directory.forms import DirectoryFilterForm
 from maillage.directory.models import Establishment, Organisation, OrganisationSector
-from maillage.directory.search.cache import cached
+from maillage.directory.search.cache import places_version
 from maillage.directory.search.query import (
     DirectoryFilters,
     SearchResult,
@@ -18,6 +19,7 @@ from maillage.territory.models import Commune, Departement
 from maillage.territory.selectors import commune_suggestions
 
 PAGE_SIZE = 20
+HOME_COUNTS_SECONDS = 60
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -36,17 +38,21 @@ def _search(request: HttpRequest, filters: DirectoryFilters, *, with_facets: boo
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # The same for every visitor until the directory changes: computed once per directory
-    # version (the load test's heaviest page: counts over every organisation, 5,000 points).
-    organisations = Organisation.objects.published()
+    # Counts over every organisation (seconds at 1M), the same for every visitor: computed again
+    # when organisations appear or disappear (the places version), else at most once a minute,
+    # not after every edit. The map loads its clusters by itself.
+    key = f"home:{places_version()}"
     return render(
         request,
         "directory/home.html",
         {
-            "counts": cached("home", "counts", directory_counts),
-            "sector_groups": cached("home", "sectors", lambda: list(sector_groups_with_counts())),
-            "map_points": cached("home", "points", lambda: map_points(organisations)),
-            "latest": organisations.with_card_data().order_by("-updated_at", "-pk")[:6],
+            "counts": cache.get_or_set(f"{key}:counts", directory_counts, HOME_COUNTS_SECONDS),
+            "sector_groups": cache.get_or_set(
+                f"{key}:sectors", lambda: list(sector_groups_with_counts()), HOME_COUNTS_SECONDS
+            ),
+            "latest": Organisation.objects.published()
+            .with_card_data()
+            .order_by("-updated_at", "-pk")[:6],
         },
     )
 

@@ -31,6 +31,7 @@ def test_readyz_checks_database_cache_and_migrations(client, db):
         "database": True,
         "cache": True,
         "migrations": True,
+        "directory_index": "ready",  # tests build it at once (DIRECTORY_MEMORY_INDEX = "sync")
     }
 
 

@@ -1,8 +1,9 @@
-"""Cache of the page-independent parts of a search (count and facets).
+"""Versions of the directory, and a cache of the page-independent parts of a search.
 
 Counting and faceting a word most organisations contain reads most of the table; the result
 is the same for every visitor until the directory changes. Entries are keyed by the filters
-and by a directory version that every write bumps, so nothing stale is ever served.
+and by a directory version that every write bumps, so nothing stale is ever served. A second
+version moves only when points appear, move or disappear: the map's cells depend on nothing else.
 """
 
 import hashlib
@@ -13,21 +14,37 @@ from typing import TypeVar
 from django.core.cache import cache
 
 VERSION_KEY = "directory:version"
+PLACES_VERSION_KEY = "directory:places-version"
 TIMEOUT_SECONDS = 15 * 60
 T = TypeVar("T")
 
 
-def directory_version() -> int:
+def _version(key: str) -> int:
     """Starts from the clock, not 1: a cleared cache must never bring back an old version."""
-    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    return cache.get_or_set(key, time.time_ns, timeout=None)
 
 
-def bump_directory_version() -> None:
-    """Call after any write that can change search results (services do it on commit)."""
+def _bump(key: str) -> None:
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def directory_version() -> int:
+    return _version(VERSION_KEY)
+
+
+def places_version() -> int:
+    return _version(PLACES_VERSION_KEY)
+
+
+def bump_directory_version(*, places: bool = True) -> None:
+    """Call after any write that can change search results (search.changes does it on commit);
+    `places`: the write may also have moved, added or removed a point of the map."""
+    _bump(VERSION_KEY)
+    if places:
+        _bump(PLACES_VERSION_KEY)
 
 
 def cached(part: str, key: str, compute: Callable[[], T]) -> T:

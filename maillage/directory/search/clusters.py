@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, F, Max, Min, QuerySet
 
 from maillage.core.geo import BoundingBox, parent_cell_bits
 from maillage.directory.models import Establishment, MapCell, Organisation
-from maillage.directory.search.cache import directory_version
+from maillage.directory.search.cache import places_version
 from maillage.directory.search.memory import current_index
 from maillage.directory.search.query import DirectoryFilters, filter_masks, filter_organisations
 
@@ -55,43 +55,49 @@ REBUILDING_KEY = "map-cells:rebuilding"
 
 
 def rebuild_map_cells() -> int:
-    """Count published establishments per cell at each resolution; returns the number of cells."""
-    version = directory_version()  # read first: a write during the rebuild makes it stale again
+    """Count published establishments per cell at each resolution; returns the number of cells.
+
+    The counts are read first, then swapped in one short transaction: on SQLite, the write lock
+    is held for the inserts only (about a second at 1M), not for the twenty seconds of counting.
+    """
+    version = places_version()  # read first: a write during the rebuild makes it stale again
     published = Establishment.objects.filter(
         organisation__is_published=True, latitude__isnull=False
     )
+    cells = [
+        MapCell(
+            resolution=level.resolution,
+            cell=group["cell"],
+            count=group["count"],
+            latitude=group["lat"],
+            longitude=group["lon"],
+            organisation_id=group["organisation"],
+        )
+        for level in CELL_LEVELS
+        for group in _grouped(published, level).iterator(chunk_size=5000)
+    ]
     with transaction.atomic():
         MapCell.objects.all().delete()
-        for level in CELL_LEVELS:
-            MapCell.objects.bulk_create(
-                (
-                    MapCell(
-                        resolution=level.resolution,
-                        cell=group["cell"],
-                        count=group["count"],
-                        latitude=group["lat"],
-                        longitude=group["lon"],
-                        organisation_id=group["organisation"],
-                    )
-                    for group in _grouped(published, level).iterator(chunk_size=5000)
-                ),
-                batch_size=5000,
-            )
+        MapCell.objects.bulk_create(cells, batch_size=5000)
     cache.set(MAP_CELLS_VERSION_KEY, version, timeout=None)
     cache.delete(REBUILDING_KEY)
-    return MapCell.objects.count()
+    return len(cells)
 
 
 def _fresh_map_cells() -> bool:
-    """Whether MapCell matches the directory; when not, rebuild it (a background task)."""
-    if cache.get(MAP_CELLS_VERSION_KEY) == directory_version():
+    """Whether MapCell matches the directory's points; when not, rebuild it (a background task).
+
+    Only writes that add, move or remove points move the places version: editing a profile's
+    text leaves the map's counts as they are.
+    """
+    if cache.get(MAP_CELLS_VERSION_KEY) == places_version():
         return True
     from maillage.directory.tasks import rebuild_map_cells as rebuild_task
 
     # One rebuild at a time; the flag expires by itself if a worker dies while rebuilding.
     if cache.add(REBUILDING_KEY, True, timeout=300):
         rebuild_task.enqueue()
-    return cache.get(MAP_CELLS_VERSION_KEY) == directory_version()
+    return cache.get(MAP_CELLS_VERSION_KEY) == places_version()
 
 
 def _grouped(establishments: QuerySet, level: CellLevel) -> QuerySet:
@@ -173,12 +179,20 @@ def _extent(filters: DirectoryFilters) -> list[float] | None:
     if filters == DirectoryFilters():
         return None
     index = current_index()
-    if index is not None:
-        return index.extent(
-            index.located_establishments(index.combine(filter_masks(index, filters)))
-        )
+    if index is None:
+        return _extent_in_database(filter_organisations(filters))
+    extent = index.extent(index.located_establishments(index.combine(filter_masks(index, filters))))
+    if not index.pending:
+        return extent
+    changed = _extent_in_database(filter_organisations(filters).filter(pk__in=index.pending))
+    if extent is None or changed is None:
+        return extent or changed
+    return [*map(min, extent[:2], changed[:2]), *map(max, extent[2:], changed[2:])]
+
+
+def _extent_in_database(organisations: QuerySet) -> list[float] | None:
     box = (
-        Establishment.objects.filter(organisation_id__in=filter_organisations(filters).values("pk"))
+        Establishment.objects.filter(organisation_id__in=organisations.values("pk"))
         .filter(latitude__isnull=False)
         .aggregate(Min("longitude"), Min("latitude"), Max("longitude"), Max("latitude"))
     )
@@ -226,16 +240,45 @@ def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
 
 
 def _clusters_in_memory(index, filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
-    """The same clusters from the in-memory index: a filtered map counts only what it shows."""
+    """The same clusters from the in-memory index: a filtered map counts only what it shows.
+    The organisations changed since the index was built come from the database."""
     found = index.combine(filter_masks(index, filters))
     establishments = index.located_establishments(found, bbox)
+    changed = (
+        _establishments(filters, bbox).filter(
+            organisation_id__in=index.pending, latitude__isnull=False
+        )
+        if index.pending
+        else Establishment.objects.none()
+    )
     if zoom >= POINTS_FROM_ZOOM and len(establishments) <= MAX_FEATURES:
-        return _collection(_organisation_features(index.points(establishments)), zoom, "points")
+        points = index.points(establishments)
+        if index.pending:
+            points += changed.values_list("latitude", "longitude", "organisation_id")[
+                : MAX_FEATURES + 1
+            ]
+        if len(points) <= MAX_FEATURES:
+            return _collection(_organisation_features(points), zoom, "points")
     for level in _levels_for(zoom):
         groups = index.cell_groups(establishments, level.resolution)
+        if index.pending:
+            groups = _merged_cells(groups, _grouped(changed, level))
         if len(groups) <= MAX_FEATURES:
             break
     return _collection(_features(groups[:MAX_FEATURES]), zoom, f"h3_r{level.resolution}")
+
+
+def _merged_cells(groups: list[dict], others) -> list[dict]:
+    """Cell groups of two sets of establishments as those of their union."""
+    by_cell = {group["cell"]: dict(group) for group in groups}
+    for other in others:
+        group = by_cell.setdefault(other["cell"], {**other, "count": 0, "lat": 0.0, "lon": 0.0})
+        total = group["count"] + other["count"]
+        for axis in ("lat", "lon"):
+            group[axis] = (group[axis] * group["count"] + other[axis] * other["count"]) / total
+        group["count"] = total
+        group["organisation"] = min(group["organisation"], other["organisation"])
+    return list(by_cell.values())
 
 
 def _levels_for(zoom: int) -> list[CellLevel]:

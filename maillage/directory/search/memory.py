@@ -6,10 +6,15 @@ database still does what it is best at: full-text matching (FTS5, tsvector) and 
 twenty organisations of a page.
 
 The index is a snapshot tagged with the directory version that every write bumps. When the
-version moves, a background thread rebuilds it (a few seconds at 1M) and, meanwhile, searches go
-through the database as before: exact, only slower. So results are never stale.
+version moves, the index catches up with the change log (search/changes.py): the organisations
+changed since the build are left out of the arrays and asked from the database, a few rows
+(query.py and clusters.py merge both). A background thread rebuilds the index now and then to take
+them in (twenty seconds at 1M), or at once after a bulk change, while searches go through the
+database: exact, only slower. So results are never stale, and a write costs the readers a
+query, not a rebuild.
 """
 
+import copy
 import datetime
 import logging
 import threading
@@ -19,12 +24,13 @@ from functools import cached_property
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection
+from django.db.models import Q
 from django.utils import timezone
 
 from maillage.core.geo import EARTH_RADIUS_KM, box_around, parent_cell_bits
 from maillage.core.text import search_terms
-from maillage.directory.models import Organisation
+from maillage.directory.models import Organisation, SearchChange
 from maillage.directory.search import text
 from maillage.directory.search.cache import directory_version
 from maillage.directory.search.vocabulary import Vocabulary
@@ -34,6 +40,17 @@ logger = logging.getLogger(__name__)
 # Matches of a query's words, kept per process: a word most organisations contain costs the
 # engine a few hundred ms to list, then nothing until the directory changes.
 TEXT_CACHE_BYTES = 64 * 1024 * 1024
+# Changed organisations asked from the database rather than rebuilding: past this many, the
+# database answers alone until the rebuild.
+MAX_PENDING = 5000
+# With changes pending, rebuild when the index is this old, or ten builds' time if longer.
+REBUILD_AFTER_SECONDS = 120
+# The changes of the last minute are always read again: on PostgreSQL, a transaction may
+# commit after a later one, whose change the index has already seen.
+CHANGE_LOG_SLACK = datetime.timedelta(minutes=1)
+# Older indexes rebuild rather than catch up: the change log keeps one day (prune_change_log).
+MAX_CATCH_UP_AGE = datetime.timedelta(hours=12)
+CHANGE_LOG_DAYS = 1
 
 
 class ValuePairs:
@@ -136,22 +153,56 @@ def _haversine_km(latitudes, longitudes, latitude: float, longitude: float) -> n
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
+class _TextCache:
+    """Arrays kept per query, least recently used dropped first; shared by an index and the
+    copies that catch up with changes (their pending organisations are left out anyway)."""
+
+    def __init__(self) -> None:
+        self._arrays: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> np.ndarray | None:
+        with self._lock:
+            kept = self._arrays.get(key)
+            if kept is not None:
+                self._arrays.move_to_end(key)
+            return kept
+
+    def put(self, key: tuple[str, str], kept: np.ndarray) -> None:
+        with self._lock:
+            if key in self._arrays:
+                self._bytes -= self._arrays[key].nbytes
+            self._arrays[key] = kept
+            self._bytes += kept.nbytes
+            while self._bytes > TEXT_CACHE_BYTES and len(self._arrays) > 1:
+                _key, dropped = self._arrays.popitem(last=False)
+                self._bytes -= dropped.nbytes
+
+
 class DirectoryIndex:
     """Arrays over the published organisations (ordered by id) and their establishments."""
 
     def __init__(self, version: int) -> None:
         self.version = version
         self.built_in_seconds = 0.0
-        self._text_matches: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._text_bytes = 0
-        self._text_lock = threading.Lock()
+        self.built_at = timezone.now()
+        self.last_change = 0  # the change log's last line when the build started
+        # Organisations changed since the build: left out of every mask, asked from the database.
+        self.pending_ids = np.zeros(0, dtype=np.int64)
+        self.settled: np.ndarray | None = None  # mask of the others; None when nothing pends
+        self._text = _TextCache()
 
     # -- building -------------------------------------------------------------------------------
 
     @classmethod
     def build(cls) -> "DirectoryIndex":
         started = time.perf_counter()
-        index = cls(directory_version())  # read first: a write during the build makes it stale
+        # Read first: a write during the build is then caught up with, or makes it stale.
+        index = cls(directory_version())
+        index.last_change = (
+            SearchChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
         with connection.cursor() as cursor:
             index._load_organisations(cursor)
             index.sectors = index._pairs(
@@ -286,6 +337,47 @@ class DirectoryIndex:
                 self.communes_of["epci"][epci].add(insee_code)
             self.communes_of["region"][region].add(insee_code)
 
+    # -- catching up with changes ---------------------------------------------------------------
+
+    def caught_up(self, version: int) -> "DirectoryIndex | None":
+        """A copy of this index (sharing its arrays) that leaves out the organisations changed
+        since the build; None when it cannot: a bulk change, too many changes, a version from
+        elsewhere (a cleared cache), or an index too old for the change log."""
+        if not self.version < version <= self.version + MAX_PENDING:
+            return None
+        if timezone.now() - self.built_at > MAX_CATCH_UP_AGE:
+            return None
+        changes = list(  # from the primary: a lagging replica would hide a change for good
+            SearchChange.objects.using(DEFAULT_DB_ALIAS)
+            .filter(
+                Q(pk__gt=self.last_change)
+                | Q(changed_at__gte=self.built_at - CHANGE_LOG_SLACK, organisation_id__isnull=False)
+            )
+            .values_list("pk", "organisation_id")
+        )
+        newer = [organisation for pk, organisation in changes if pk > self.last_change]
+        if not newer or None in newer:  # a version moved without saying what: rebuild
+            return None
+        pending = np.unique(np.asarray([pk for _line, pk in changes], dtype=np.int64))
+        if len(pending) > MAX_PENDING:
+            return None
+        index = copy.copy(self)
+        index.version, index.pending_ids = version, pending
+        positions, found = _positions_of(self.ids, pending)
+        index.settled = np.ones(self.size, dtype=bool)
+        index.settled[positions[found]] = False
+        return index
+
+    @property
+    def pending(self) -> list[int]:
+        return self.pending_ids.tolist()
+
+    def due_for_rebuild(self) -> bool:
+        age = (timezone.now() - self.built_at).total_seconds()
+        return bool(len(self.pending_ids)) and age >= max(
+            REBUILD_AFTER_SECONDS, 10 * self.built_in_seconds
+        )
+
     # -- filtering ------------------------------------------------------------------------------
 
     @property
@@ -295,7 +387,10 @@ class DirectoryIndex:
     def masks(self, filters, *, sector_children: dict[str, list[str]]) -> "Masks":
         """One mask per active filter; a search is their AND, a facet leaves its own out."""
         hidden_before = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
-        masks = Masks(published=self.valid_until >= hidden_before.toordinal())
+        published = self.valid_until >= hidden_before.toordinal()
+        if self.settled is not None:
+            published &= self.settled
+        masks = Masks(published=published)
         if search_terms(filters.q):
             masks["q"] = self._matching(filters.q)
         if filters.sectors:
@@ -381,22 +476,23 @@ class DirectoryIndex:
             return np.logical_and.reduce(parts)
         return self._keep_matches(whole, text.matching_ids(terms))
 
-    def ranked_candidates(self, query: str) -> list[int]:
-        """The engine's best-ranked matches (text.ranked_candidates), kept per query."""
+    def ranked_candidates(self, query: str) -> list[tuple[int, tuple[int, float]]]:
+        """The engine's best-ranked matches with their scores (text.ranked_scores), kept per
+        query; an organisation changed since the build may be among them with its old text."""
         key = ("ranked", " ".join(search_terms(query)))
-        with self._text_lock:
-            ranked = self._text_matches.get(key)
+        ranked = self._text.get(key)
         if ranked is None:
-            ranked = np.asarray(text.ranked_candidates(query), dtype=np.int64)
-            self._keep(key, ranked)
-        return ranked.tolist()
+            scored = text.ranked_scores(query)
+            ranked = np.array(
+                [(pk, tier, score) for pk, (tier, score) in scored], dtype=np.float64
+            ).reshape(-1, 3)
+            self._text.put(key, ranked)
+        return [(int(pk), (int(tier), score)) for pk, tier, score in ranked.tolist()]
 
     def _kept_matches(self, key: tuple[str, str]) -> np.ndarray | None:
-        with self._text_lock:
-            kept = self._text_matches.get(key)
-            if kept is None:
-                return None
-            self._text_matches.move_to_end(key)
+        kept = self._text.get(key)
+        if kept is None:
+            return None
         if kept.dtype == bool:
             return kept.copy()
         mask = np.zeros(self.size, dtype=bool)
@@ -408,16 +504,8 @@ class DirectoryIndex:
         positions = found_at[found].astype(np.int32)
         mask = np.zeros(self.size, dtype=bool)
         mask[positions] = True
-        self._keep(key, positions if positions.nbytes < mask.nbytes else mask.copy())  # smaller
+        self._text.put(key, positions if positions.nbytes < mask.nbytes else mask.copy())
         return mask
-
-    def _keep(self, key: tuple[str, str], kept: np.ndarray) -> None:
-        with self._text_lock:
-            self._text_matches[key] = kept
-            self._text_bytes += kept.nbytes
-            while self._text_bytes > TEXT_CACHE_BYTES and len(self._text_matches) > 1:
-                _key, dropped = self._text_matches.popitem(last=False)
-                self._text_bytes -= dropped.nbytes
 
     def warm_common_words(self, *, sample_size: int = 5000, words: int = 12) -> list[str]:
         """Ask the engine once for the words most organisations contain, complete and as prefixes.
@@ -474,22 +562,17 @@ class DirectoryIndex:
         order = self.name_order[mask[self.name_order]]
         return self.ids[order[offset : offset + size]].tolist()
 
-    def by_relevance(
-        self, mask: np.ndarray, ranked_ids: list[int], offset: int, size: int
-    ) -> list[int]:
-        """The ranked candidates that pass the filters, then the other matches by name."""
-        pks = np.asarray(ranked_ids, dtype=np.int64)
+    def ranked_in(
+        self, mask: np.ndarray, query: str
+    ) -> tuple[list[tuple[int, tuple[int, float]]], np.ndarray]:
+        """The ranked candidates in the mask, best first, and the mask of the others."""
+        ranked = self.ranked_candidates(query)
+        pks = np.asarray([pk for pk, _score in ranked], dtype=np.int64)
         positions, found = _positions_of(self.ids, pks)
         keep = found & mask[positions]
-        ranked = pks[keep].tolist()
-        if offset + size <= len(ranked):
-            return ranked[offset : offset + size]
         rest = mask.copy()
         rest[positions[keep]] = False
-        rest_offset = max(0, offset - len(ranked))
-        return ranked[offset:] + self.by_name(
-            rest, rest_offset, size - max(0, len(ranked) - offset)
-        )
+        return [row for row, kept in zip(ranked, keep.tolist(), strict=True) if kept], rest
 
     def by_distance(
         self,
@@ -559,7 +642,7 @@ class DirectoryIndex:
         return establishments[mask[self.est_position[establishments]]]
 
     def cell_groups(self, establishments: np.ndarray, resolution: int) -> list[dict]:
-        """Establishments grouped by H3 cell: count, mean point and one organisation id."""
+        """Establishments grouped by H3 cell: cell, count, mean point and one organisation id."""
         cells = self.est_cells[resolution][establishments]
         unique, inverse, counts = np.unique(cells, return_inverse=True, return_counts=True)
         latitudes = np.bincount(inverse, weights=self.est_latitude[establishments]) / counts
@@ -567,8 +650,16 @@ class DirectoryIndex:
         organisation = np.empty(len(unique), dtype=np.int64)
         organisation[inverse] = self.ids[self.est_position[establishments]]
         return [
-            {"count": int(count), "lat": float(lat), "lon": float(lon), "organisation": int(pk)}
-            for count, lat, lon, pk in zip(counts, latitudes, longitudes, organisation, strict=True)
+            {
+                "cell": int(cell),
+                "count": int(count),
+                "lat": float(lat),
+                "lon": float(lon),
+                "organisation": int(pk),
+            }
+            for cell, count, lat, lon, pk in zip(
+                unique, counts, latitudes, longitudes, organisation, strict=True
+            )
         ]
 
     def points(self, establishments: np.ndarray) -> list[tuple[float, float, int]]:
@@ -630,36 +721,71 @@ def _read_columns(cursor, sql: str, *converters) -> list[np.ndarray]:
 # -- the current index of this process ---------------------------------------------------------
 
 _current: DirectoryIndex | None = None
+_cannot_catch_up: tuple[DirectoryIndex, int] | None = None
 _building = threading.Lock()
+_installing = threading.Lock()
 _last_build_finished = 0.0
 
 
 def current_index() -> DirectoryIndex | None:
-    """The index if it matches the directory; else None (the caller uses the database).
+    """The index if it matches the directory, caught up with the changes since its build;
+    else None (the caller uses the database).
 
-    With DIRECTORY_MEMORY_INDEX = "background", a stale index starts a rebuild in a thread,
-    at most one at a time and not more often than one build's duration, so a burst of writes
-    costs at most half a core. "sync" (tests) rebuilds before answering; "off" never builds.
+    With DIRECTORY_MEMORY_INDEX = "background", an index that cannot catch up (or has carried
+    changes long enough) starts a rebuild in a thread, at most one at a time and not more often
+    than one build's duration. "sync" (tests) rebuilds before answering; "off" never builds.
     """
     mode = getattr(settings, "DIRECTORY_MEMORY_INDEX", "off")
     if mode == "off":
         return None
-    index = _current
-    if index is not None and index.version == directory_version():
-        return index
+    index, version = _current, directory_version()
+    if index is not None and index.version != version:
+        index = _catch_up(index, version)
     if mode == "sync":
-        return build_index_now(warm=False)
-    previous_build = index.built_in_seconds if index else 0.0
+        return index or build_index_now(warm=False)
+    if index is None or index.due_for_rebuild():
+        _rebuild_in_background()
+    return index
+
+
+def build_in_background_at_start() -> None:
+    """A worker builds its index as it starts (background mode), to serve its first searches."""
+    if getattr(settings, "DIRECTORY_MEMORY_INDEX", "off") == "background":
+        _rebuild_in_background()
+
+
+def index_state() -> str:
+    """For the readiness check: "ready", "building" (the database answers meanwhile) or "off"."""
+    if getattr(settings, "DIRECTORY_MEMORY_INDEX", "off") == "off":
+        return "off"
+    return "ready" if current_index() is not None else "building"
+
+
+def _catch_up(index: DirectoryIndex, version: int) -> DirectoryIndex | None:
+    global _current, _cannot_catch_up
+    if _cannot_catch_up == (index, version):  # known already: wait for the rebuild
+        return None
+    caught_up = index.caught_up(version)
+    with _installing:
+        if caught_up is None:
+            _cannot_catch_up = (index, version)
+        elif _current is index:  # not if a rebuild was installed meanwhile
+            _current = caught_up
+    return caught_up
+
+
+def _rebuild_in_background() -> None:
+    previous_build = _current.built_in_seconds if _current else 0.0
     if time.monotonic() - _last_build_finished >= previous_build and _building.acquire(
         blocking=False
     ):
         threading.Thread(target=_build_in_background, name="directory-index", daemon=True).start()
-    return None
 
 
 def _install(index: DirectoryIndex) -> None:
     global _current, _last_build_finished
-    _current = index
+    with _installing:
+        _current = index
     _last_build_finished = time.monotonic()
     logger.info(
         "directory index: %s organisations, %s establishments, built in %.1f s",
@@ -673,13 +799,21 @@ def _build_in_background() -> None:
     try:
         close_old_connections()
         index = DirectoryIndex.build()
+        index.warm_common_words()  # before serving: the previous index answers meanwhile
         _install(index)
-        index.warm_common_words()
+        prune_change_log()
     except Exception:  # the database path keeps answering; say why the fast one is missing
         logger.exception("directory index: build failed")
     finally:
         connection.close()
         _building.release()
+
+
+def prune_change_log() -> int:
+    """Forget changes older than any index still catching up could need."""
+    before = timezone.now() - datetime.timedelta(days=CHANGE_LOG_DAYS)
+    deleted, _by_model = SearchChange.objects.filter(changed_at__lt=before).delete()
+    return deleted
 
 
 def build_index_now(*, warm: bool = True) -> DirectoryIndex:

@@ -289,15 +289,36 @@ def _facet_labels() -> dict[str, dict[str, str]]:
 
 
 def _counted_in_database(filters: DirectoryFilters, name: str) -> list[tuple[str, int]]:
+    return _counted(filter_organisations(filters, ignore=name), name)[:FACET_SIZE]
+
+
+def _counted(organisations: QuerySet, name: str) -> list[tuple[str, int]]:
+    """(value, count) of one facet over these organisations, most frequent first."""
     path = FACETS[name][0]
     return list(
-        filter_organisations(filters, ignore=name)
-        .filter(**{f"{path}__isnull": False})
+        organisations.filter(**{f"{path}__isnull": False})
         .values_list(path)
         # One row per organisation and value, except establishments: several can share a département.
         .annotate(count=Count("pk", distinct=path.startswith("establishments__")))
-        .order_by("-count", path)[:FACET_SIZE]
+        .order_by("-count", path)
     )
+
+
+def _facets_with_changes(
+    index, filters: DirectoryFilters, counts: dict, changed: list[int]
+) -> dict[str, list[tuple[str, int]]]:
+    """The index's counts plus those of the organisations changed since its build."""
+    merged = {}
+    for name, (_path, attribute) in FACETS.items():
+        among = changed
+        if getattr(filters, attribute):  # this facet ignores its own filter: more may count
+            among = filter_organisations(filters, ignore=name).filter(pk__in=index.pending)
+        totals = dict(counts[name])
+        if changed or getattr(filters, attribute):
+            for value, count in _counted(Organisation.objects.filter(pk__in=among), name):
+                totals[str(value)] = totals.get(str(value), 0) + count
+        merged[name] = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return merged
 
 
 def _facet_values(
@@ -371,7 +392,17 @@ def search_directory(
     if index is not None:
         masks = filter_masks(index, filters)
         found = index.combine(masks)
-        count = int(found.sum())
+        # Organisations changed since the index was built: the index leaves them out.
+        changed = (
+            list(
+                filter_organisations(filters)
+                .filter(pk__in=index.pending)
+                .values_list("pk", flat=True)
+            )
+            if index.pending
+            else []
+        )
+        count = int(found.sum()) + len(changed)
     else:
         organisations = filter_organisations(filters)
         count = cached("count", repr(filters), organisations.count)
@@ -379,7 +410,9 @@ def search_directory(
         page = max(1, min(page, -(-count // page_size)))
     offset = (page - 1) * page_size
     if index is not None:
-        ids, distances = _ordered_in_memory(index, masks, filters, found, offset, page_size)
+        ids, distances = _ordered_in_memory(
+            index, masks, filters, found, changed, offset, page_size
+        )
         results = _load_cards(ids, filters, distances)
     else:
         results = _load_cards(_ordered_page(filters, organisations, offset, page_size), filters)
@@ -402,6 +435,8 @@ def search_directory(
         facets = {}
     elif index is not None:
         counts = index.facet_counts(masks, found)
+        if index.pending:
+            counts = _facets_with_changes(index, filters, counts, changed)
         facets = compute_facets(filters, counts.__getitem__)
     else:
         facets = cached("facets", repr(filters), lambda: compute_facets(filters))
@@ -409,18 +444,63 @@ def search_directory(
 
 
 def _ordered_in_memory(
-    index, masks, filters: DirectoryFilters, found, offset: int, size: int
+    index, masks, filters: DirectoryFilters, found, changed: list[int], offset: int, size: int
 ) -> tuple[list[int], dict[int, float] | None]:
-    """The page's ids and, around a point, their distances (known to the index already)."""
-    sort = filters.effective_sort
+    """The page's ids and, around a point, their distances (known to the index already).
+
+    `changed`: the organisations found among those changed since the index was built; the
+    index's first `offset + size` and them, ordered by the database, make the page.
+    """
+    sort, wanted = filters.effective_sort, offset + size
     if sort == "distance":
-        page = index.by_distance(found, filters.near, offset, size, masks.within)
+        page = index.by_distance(found, filters.near, 0, wanted, masks.within)
+        if changed:
+            page = _by_distance_among([pk for pk, _km in page] + changed, filters.near)
+        page = page[offset:wanted]
         return [pk for pk, _km in page], {pk: km for pk, km in page if km is not None}
     if sort == "name":
-        ids = index.by_name(found, offset, size)
+        ids = index.by_name(found, 0, wanted)
+        if changed:
+            ids = _by_name_among(ids + changed)
     else:
-        ids = index.by_relevance(found, index.ranked_candidates(filters.q), offset, size)
-    return ids, index.nearest_km(ids, filters.near) if filters.near else None
+        ids = _by_relevance_in_memory(index, found, filters.q, changed, wanted)
+    ids = ids[offset:wanted]
+    if not filters.near or set(ids) & set(index.pending):
+        return ids, None  # the database computes the distances of changed organisations
+    return ids, index.nearest_km(ids, filters.near)
+
+
+def _by_relevance_in_memory(index, found, query: str, changed: list[int], wanted: int) -> list[int]:
+    """The best-ranked matches first (the index's and the changed ones', by score), then the
+    other matches by name."""
+    ranked, rest = index.ranked_in(found, query)
+    if changed:
+        ranked = sorted(
+            ranked + text.ranked_scores(query, among=changed), key=lambda row: (row[1], row[0])
+        )
+    ids = [pk for pk, _score in ranked]
+    if wanted <= len(ids):
+        return ids
+    others = index.by_name(rest, 0, wanted - len(ids))
+    if changed:
+        seen = set(ids)
+        others = _by_name_among(others + [pk for pk in changed if pk not in seen])
+    return ids + others
+
+
+def _by_name_among(ids: list[int]) -> list[int]:
+    return list(
+        Organisation.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", flat=True)
+    )
+
+
+def _by_distance_among(ids: list[int], near: tuple[float, float]) -> list[tuple[int, float | None]]:
+    return list(
+        Organisation.objects.filter(pk__in=ids)
+        .annotate(distance=nearest_establishment_km(*near))
+        .order_by(F("distance").asc(nulls_last=True), "name", "pk")
+        .values_list("pk", "distance")
+    )
 
 
 def nearby_sectors(filters: DirectoryFilters, limit: int = 8) -> list[FacetValue]:

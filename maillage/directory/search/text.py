@@ -74,50 +74,71 @@ def matching_ids(terms: list[str], *, complete: bool = False) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _ranked(terms: list[str], limit: int, *, prefix: bool) -> list[int]:
+def _ranked(
+    terms: list[str], limit: int, *, prefix: bool, among: list[int] | None
+) -> list[tuple[int, float]]:
+    """(id, score) of at most `limit` matches, best (lowest score) first; `among`: only these."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             match = _fts5_query(terms) if prefix else " ".join(f'"{term}"' for term in terms)
+            among_sql = f" AND rowid IN ({', '.join(['%s'] * len(among))})" if among else ""
             # bm25: lower is better; a match in the name weighs ten times a match elsewhere.
             # Sorted here, not in SQL: SQLite would push ORDER BY into FTS5, which then ranks
             # every match before applying the limit (a second for a word in every row).
             cursor.execute(
                 f"SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s LIMIT %s",
-                [match, limit],
+                f"WHERE {FTS_TABLE} MATCH %s{among_sql} LIMIT %s",
+                [match, *(among or ()), limit],
             )
-            return [
-                pk for pk, _score in sorted(cursor.fetchall(), key=lambda row: (row[1], row[0]))
-            ]
+            scored = cursor.fetchall()
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT id, ts_rank(search_vector, query) "
+                "SELECT id, -ts_rank(search_vector, query) "
                 "FROM directory_organisation, to_tsquery('french'::regconfig, %s) AS query "
-                "WHERE search_vector @@ query LIMIT %s",
-                [_tsquery(terms) if prefix else " & ".join(terms), limit],
+                f"WHERE search_vector @@ query{' AND id = ANY(%s)' if among else ''} LIMIT %s",
+                [
+                    _tsquery(terms) if prefix else " & ".join(terms),
+                    *([among] if among else []),
+                    limit,
+                ],
             )
-            return [
-                pk for pk, _score in sorted(cursor.fetchall(), key=lambda row: (-row[1], row[0]))
-            ]
-        return []
+            scored = cursor.fetchall()
+        else:
+            return []
+    return sorted(scored, key=lambda row: (row[1], row[0]))
 
 
-def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES, page_size: int = 20) -> list[int]:
-    """Ids of the best matches, best first; among at most `limit` matches in index order.
+def ranked_scores(
+    query: str,
+    limit: int = RANKED_CANDIDATES,
+    page_size: int = 20,
+    among: list[int] | None = None,
+) -> list[tuple[int, tuple[int, float]]]:
+    """(id, score) of the best matches, best (lowest) first, among at most `limit` matches in
+    index order; `among`: only these organisations (those changed since an index was built).
 
     The words are first taken as complete: the engines stream an exact word's matches and stop
     at the limit, while a prefix merges the matches of every word it starts, all of them. The
-    prefix search runs only when the complete words do not fill a page (typing in progress).
+    prefix search runs only when the complete words do not fill a page (typing in progress);
+    its matches come after, whatever their scores: the score's first part says which search.
     """
     terms = search_terms(query)
-    if not terms:
+    if not terms or among == []:
         return []
-    complete = _ranked(terms, limit, prefix=False)
+    complete = [(pk, (0, score)) for pk, score in _ranked(terms, limit, prefix=False, among=among)]
     if len(complete) >= min(limit, page_size):
         return complete
-    with_prefix = _ranked(terms, limit, prefix=True)
-    seen = set(complete)
-    return complete + [pk for pk in with_prefix if pk not in seen]
+    seen = {pk for pk, _score in complete}
+    return complete + [
+        (pk, (1, score))
+        for pk, score in _ranked(terms, limit, prefix=True, among=among)
+        if pk not in seen
+    ]
+
+
+def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES, page_size: int = 20) -> list[int]:
+    """Ids of the best matches, best first (see ranked_scores)."""
+    return [pk for pk, _score in ranked_scores(query, limit, page_size)]
 
 
 def similar_names(query: str, limit: int = 50) -> list[int]:

@@ -28,7 +28,7 @@ from maillage.directory.models import (
     Sector,
     StructureKind,
 )
-from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.changes import directory_changed
 from maillage.directory.services.profile import NafSectorIndex, build_search_text, fold_parts
 from maillage.directory.validation import postal_code_error
 from maillage.territory.models import Commune, PostalCode
@@ -352,5 +352,5 @@ def load_demo_organisations(*, path: Path | None = None, force: bool = False) ->
         candidates = _read_candidates(path, report)
         _write(candidates, report)
         record_load(DATASET_NAME, checksum, len(candidates), len(report.rejected))
-        transaction.on_commit(bump_directory_version)
+        directory_changed()
     return report

@@ -2,11 +2,9 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
-
 from maillage.core.text import fold
 from maillage.directory.models import NafSectorRule, Organisation, OrganisationSector
-from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.changes import directory_changed
 
 
 def fold_parts(*parts: str) -> str:
@@ -25,8 +23,13 @@ def build_search_text(
     return fold_parts(naf_label, *places, *sectors, *kinds, description)
 
 
-def refresh_search_text(organisation: Organisation) -> None:
-    """Recompute the folded search columns after the profile or its relations changed."""
+def refresh_search_text(
+    organisation: Organisation, *, places: bool = True, announce: bool = True
+) -> None:
+    """Recompute the folded search columns after the profile or its relations changed.
+
+    `announce`: record the change for the search indexes (an import announces its rows at once);
+    `places`: the change may have added, moved or removed establishments (map cells)."""
     establishments = organisation.establishments.select_related("commune")
     places = [
         text
@@ -44,7 +47,8 @@ def refresh_search_text(organisation: Organisation) -> None:
     Organisation.objects.filter(pk=organisation.pk).update(
         search_name=organisation.search_name, search_text=organisation.search_text
     )
-    transaction.on_commit(bump_directory_version)
+    if announce:
+        directory_changed([organisation.pk], places=places)
 
 
 class NafSectorIndex:

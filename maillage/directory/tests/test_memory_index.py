@@ -2,14 +2,17 @@
 
 import datetime
 import random
+from dataclasses import replace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from maillage.core.geo import BoundingBox
-from maillage.directory.models import EssFamily, Label, Organisation, Sector
+from maillage.directory.models import EssFamily, Label, Organisation, SearchChange, Sector
 from maillage.directory.search import memory
 from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.changes import directory_changed
 from maillage.directory.search.clusters import map_clusters
 from maillage.directory.search.query import DirectoryFilters, search_directory
 from maillage.directory.services.profile import refresh_search_text
@@ -18,6 +21,11 @@ from maillage.directory.tests.factories import (
     OrganisationFactory,
     located_organisation,
     make_siret,
+)
+from maillage.membership.services.organisations import (
+    create_organisation,
+    save_establishment,
+    update_organisation,
 )
 from maillage.territory.models import Commune
 
@@ -125,6 +133,10 @@ def test_the_index_and_the_database_give_the_same_counts_pages_and_facets(
 
 @pytest.mark.parametrize("filters", FILTERS[:10], ids=repr)
 def test_filtered_clusters_are_the_same_from_the_index(varied_directory, settings, filters):
+    _assert_same_clusters(settings, filters)
+
+
+def _assert_same_clusters(settings, filters: DirectoryFilters) -> None:
     france = BoundingBox(-5.3, 41.3, 9.7, 51.2)
     clusters = {}
     for mode in ("off", "sync"):
@@ -137,6 +149,93 @@ def test_filtered_clusters_are_the_same_from_the_index(varied_directory, setting
         assert sorted(f["properties"]["count"] for f in from_index["features"]) == sorted(
             f["properties"]["count"] for f in from_database["features"]
         )
+
+
+@pytest.fixture
+def changed_since_the_build(varied_directory, settings, django_capture_on_commit_callbacks):
+    """An index built, then writes of every kind through the services: the index catches up."""
+    settings.DIRECTORY_MEMORY_INDEX = "sync"
+    SearchChange.objects.all().delete()  # else the last minute's lines pend (CHANGE_LOG_SLACK)
+    built = memory.build_index_now(warm=False)
+    # The text caches hold the matches of before the writes. Not the relevance scores: those
+    # move a little with every write (bm25's statistics), so the order would differ slightly.
+    for filters in FILTERS:
+        search_directory(replace(filters, sort="name"))
+    organisations = list(Organisation.objects.order_by("pk"))
+    creator = get_user_model().objects.create_user(username="createur", password="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        update_organisation(
+            organisation=organisations[0],
+            user=None,
+            data={"name": "Atelier vélo solidaire renommé", "description": "cantine école"},
+        )
+        update_organisation(organisation=organisations[1], user=None, data={"ess_family": ""})
+        head_office = organisations[2].establishments.get(is_head_office=True)
+        save_establishment(
+            organisation=organisations[2],
+            user=None,
+            establishment=head_office,
+            data={"latitude": LYON[0], "longitude": LYON[1]},
+        )
+        create_organisation(
+            user=creator,
+            data={"name": "Recyclerie nouvelle de Poitiers", "ess_family": "cooperative"},
+            head_office={
+                "postal_code": "86000",
+                "commune": Commune.objects.get(insee_code="86194"),
+                "latitude": POITIERS[0],
+                "longitude": POITIERS[1],
+            },
+        )
+        gone = organisations[3].pk
+        organisations[3].delete()
+        directory_changed([gone])
+    index = memory.current_index()
+    assert index is not built and len(index.pending) == 5  # caught up, not rebuilt
+    assert index.ids is built.ids
+    return index
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=repr)
+def test_an_index_caught_up_with_writes_answers_like_the_database(
+    changed_since_the_build, settings, filters
+):
+    answers = {}
+    for mode in ("sync", "off"):
+        settings.DIRECTORY_MEMORY_INDEX = mode
+        answers[mode] = [_answer(filters, page) for page in (1, 2, 6)]
+    assert answers["sync"] == answers["off"]
+
+
+@pytest.mark.parametrize("filters", FILTERS[:10], ids=repr)
+def test_filtered_clusters_of_an_index_caught_up_with_writes(
+    changed_since_the_build, settings, filters
+):
+    _assert_same_clusters(settings, filters)
+
+
+def test_a_bulk_change_makes_the_index_rebuild(
+    varied_directory, settings, django_capture_on_commit_callbacks
+):
+    settings.DIRECTORY_MEMORY_INDEX = "sync"
+    built = memory.build_index_now(warm=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_changed()
+    index = memory.current_index()
+    assert index.ids is not built.ids and not index.pending
+
+
+def test_an_index_with_changes_pending_rebuilds_when_old_enough(
+    varied_directory, settings, django_capture_on_commit_callbacks
+):
+    settings.DIRECTORY_MEMORY_INDEX = "sync"
+    memory.build_index_now(warm=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_changed([Organisation.objects.first().pk])
+    index = memory.current_index()
+    assert index.pending and not index.due_for_rebuild()
+    index.built_at -= datetime.timedelta(seconds=memory.REBUILD_AFTER_SECONDS)
+    assert index.due_for_rebuild()
 
 
 @pytest.mark.django_db(transaction=True)

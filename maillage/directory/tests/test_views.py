@@ -23,7 +23,7 @@ def test_the_home_page_presents_maillage_with_counts_and_a_map(client, cantine):
     assert response.status_code == 200
     assert "<h1>" in content
     assert 'role="search"' in content
-    assert 'id="home-map-data"' in content
+    assert 'id="home-map"' in content and "data-cluster-map" in content
     assert response.context["counts"]["organisations"] == 1
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from maillage.directory.models import Organisation
 from maillage.directory.search import schema
-from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.changes import directory_changed
 from maillage.opendata.models import ImportProblem, ImportRun
 from maillage.opendata.readers import FileRefused, RowProblem, make_reader
 from maillage.opendata.services.checks import RowChecker
@@ -90,7 +90,7 @@ def import_organisations(
         if first_load:
             restore_search_index()
     if not run.is_dry_run:
-        transaction.on_commit(bump_directory_version)
+        directory_changed()
         _schedule_map_cells()
     return _finish(run, ImportRun.Status.DONE, summary(run))
 

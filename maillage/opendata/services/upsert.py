@@ -356,7 +356,7 @@ class Upsert:
         organisation = Organisation.objects.select_related("naf").get(pk=plan.organisation_id)
         if "naf_id" in plan.changes:
             derive_sectors(organisation, self.sector_index)
-        refresh_search_text(organisation)
+        refresh_search_text(organisation, announce=False)  # the import announces its end
         self._history(plan, organisation, establishment)
 
     def _history(self, plan: Plan, organisation, establishment) -> None:

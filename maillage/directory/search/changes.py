@@ -1,0 +1,23 @@
+"""What every write that can change search results calls: a line in the change log, and new
+directory versions once the transaction commits (cache.py), so that every worker catches up."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from maillage.directory.models import SearchChange
+from maillage.directory.search.cache import bump_directory_version
+
+
+def directory_changed(
+    organisation_ids: Iterable[int] | None = None, *, places: bool = True
+) -> None:
+    """These organisations changed (None: a bulk change, too many to list); `places`: some of
+    their points may have moved, appeared or disappeared (the map's cells count them)."""
+    if organisation_ids is None:
+        SearchChange.objects.create(organisation_id=None)
+    else:
+        SearchChange.objects.bulk_create(
+            SearchChange(organisation_id=pk) for pk in set(organisation_ids)
+        )
+    transaction.on_commit(lambda: bump_directory_version(places=places))
