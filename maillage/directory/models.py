@@ -280,7 +280,11 @@ class Organisation(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["source", "source_id"], name="organisation_source_idx")]
+        indexes = [
+            models.Index(fields=["source", "source_id"], name="organisation_source_idx"),
+            # The home page's latest changes: without it, a sort of the whole table (1.5 s at 1M).
+            models.Index(fields=["updated_at", "id"], name="organisation_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -63,3 +63,20 @@ def map_points(organisations: QuerySet[Organisation], limit: int = 5000) -> list
         [round(lat, 5), round(lon, 5), brand or name, slug, commune]
         for lat, lon, name, brand, slug, commune in rows
     ]
+
+
+def recently_updated(limit: int = 6) -> list[Organisation]:
+    """The published organisations changed last, with their card data.
+
+    Read from the newest rows of the updated_at index, then filtered: filtering first makes
+    SQLite sort the whole table (1.5 s at 1M). Falls back to that when the newest rows hold too
+    few published organisations.
+    """
+    newest = list(
+        Organisation.objects.order_by("-updated_at", "-pk").values_list("pk", flat=True)[
+            : limit * 50
+        ]
+    )
+    published = Organisation.objects.published().with_card_data().order_by("-updated_at", "-pk")
+    found = list(published.filter(pk__in=newest)[:limit])
+    return found if len(found) == limit else list(published[:limit])

@@ -1,25 +1,29 @@
 """Public pages of the directory: thin views over selectors, rendered with templates."""
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from maillage.directory.forms import DirectoryFilterForm
 from maillage.directory.models import Establishment, Organisation, OrganisationSector
-from maillage.directory.search.cache import places_version
+from maillage.directory.search.cache import places_version, shared_summary
 from maillage.directory.search.query import (
     DirectoryFilters,
     SearchResult,
     nearby_sectors,
     search_directory,
 )
-from maillage.directory.selectors import directory_counts, map_points, sector_groups_with_counts
+from maillage.directory.selectors import (
+    directory_counts,
+    map_points,
+    recently_updated,
+    sector_groups_with_counts,
+)
 from maillage.territory.models import Commune, Departement
 from maillage.territory.selectors import commune_suggestions
 
 PAGE_SIZE = 20
-HOME_COUNTS_SECONDS = 60
+HOME_SUMMARY_SECONDS = 60
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -39,22 +43,14 @@ def _search(request: HttpRequest, filters: DirectoryFilters, *, with_facets: boo
 
 def home(request: HttpRequest) -> HttpResponse:
     # Counts over every organisation (seconds at 1M), the same for every visitor: computed again
-    # when organisations appear or disappear (the places version), else at most once a minute,
-    # not after every edit. The map loads its clusters by itself.
-    key = f"home:{places_version()}"
-    return render(
-        request,
-        "directory/home.html",
-        {
-            "counts": cache.get_or_set(f"{key}:counts", directory_counts, HOME_COUNTS_SECONDS),
-            "sector_groups": cache.get_or_set(
-                f"{key}:sectors", lambda: list(sector_groups_with_counts()), HOME_COUNTS_SECONDS
-            ),
-            "latest": Organisation.objects.published()
-            .with_card_data()
-            .order_by("-updated_at", "-pk")[:6],
-        },
-    )
+    # when organisations appear or disappear (the places version), else once a minute in the
+    # background, never by every visitor at once. The map loads its clusters by itself.
+    summary = shared_summary("home:summary", places_version(), _home_summary, HOME_SUMMARY_SECONDS)
+    return render(request, "directory/home.html", {**summary, "latest": recently_updated()})
+
+
+def _home_summary() -> dict:
+    return {"counts": directory_counts(), "sector_groups": list(sector_groups_with_counts())}
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

@@ -7,11 +7,13 @@ version moves only when points appear, move or disappear: the map's cells depend
 """
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import connection
 
 VERSION_KEY = "directory:version"
 PLACES_VERSION_KEY = "directory:places-version"
@@ -54,4 +56,41 @@ def cached(part: str, key: str, compute: Callable[[], T]) -> T:
     if value is None:
         value = compute()
         cache.set(full_key, value, timeout=TIMEOUT_SECONDS)
+    return value
+
+
+def shared_summary(key: str, version: int, compute: Callable[[], T], max_age: int) -> T:
+    """A value every visitor shares (the home page's counts), recomputed by one worker at a time
+    while the others keep showing the previous one: in the request that first sees `version`
+    move (so that a new organisation counts at once), in a thread when it is only older than
+    `max_age` seconds. Only the very first computation makes a visitor wait."""
+    entry = cache.get(key)  # (version, computed at, value)
+    if entry is None:
+        value = compute()
+        cache.set(key, (version, time.time(), value), timeout=None)
+        return value
+    stored_version, computed_at, value = entry
+    if stored_version == version and time.time() - computed_at < max_age:
+        return value
+    if not cache.add(f"{key}:computing", True, timeout=300):
+        return value
+
+    def refresh() -> T:
+        try:
+            fresh = compute()
+            cache.set(key, (version, time.time(), fresh), timeout=None)
+            return fresh
+        finally:
+            cache.delete(f"{key}:computing")
+
+    if stored_version != version:
+        return refresh()
+
+    def refresh_in_thread() -> None:
+        try:
+            refresh()
+        finally:
+            connection.close()
+
+    threading.Thread(target=refresh_in_thread, name=f"refresh {key}", daemon=True).start()
     return value

@@ -219,7 +219,10 @@ def map_clusters(
 
 
 def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
-    index = None if filters == DirectoryFilters() else current_index()
+    # Unfiltered, the precomputed cells answer; while they are rebuilt, the index does (about
+    # 0.2 s for all of France at 1M, where grouping in the database takes seconds).
+    precomputed = filters == DirectoryFilters() and _fresh_map_cells()
+    index = None if precomputed else current_index()
     if index is not None:
         return _clusters_in_memory(index, filters, bbox, zoom)
     establishments = _establishments(filters, bbox)
@@ -231,7 +234,6 @@ def _clusters(filters: DirectoryFilters, bbox: BoundingBox, zoom: int) -> dict:
         )
         if len(rows) <= MAX_FEATURES:
             return _collection(_organisation_features(rows), zoom, "points")
-    precomputed = filters == DirectoryFilters() and _fresh_map_cells()
     for level in _levels_for(zoom):
         groups = _cell_groups(establishments, level, bbox, precomputed=precomputed)
         if len(groups) <= MAX_FEATURES:
