@@ -66,9 +66,7 @@ def shared_summary(key: str, version: int, compute: Callable[[], T], max_age: in
     `max_age` seconds. Only the very first computation makes a visitor wait."""
     entry = cache.get(key)  # (version, computed at, value)
     if entry is None:
-        value = compute()
-        cache.set(key, (version, time.time(), value), timeout=None)
-        return value
+        entry = _first_computation(key, version, compute)
     stored_version, computed_at, value = entry
     if stored_version == version and time.time() - computed_at < max_age:
         return value
@@ -94,3 +92,21 @@ def shared_summary(key: str, version: int, compute: Callable[[], T], max_age: in
 
     threading.Thread(target=refresh_in_thread, name=f"refresh {key}", daemon=True).start()
     return value
+
+
+def _first_computation(key: str, version: int, compute: Callable[[], T]) -> tuple:
+    """Computed by one worker while the others wait for it (up to a minute, then compute too)."""
+    deadline = time.monotonic() + 60
+    while not cache.add(f"{key}:computing", True, timeout=300):
+        entry = cache.get(key)
+        if entry is not None:
+            return entry
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    try:
+        entry = (version, time.time(), compute())
+        cache.set(key, entry, timeout=None)
+        return entry
+    finally:
+        cache.delete(f"{key}:computing")

@@ -14,7 +14,12 @@ from maillage.core.geo import BoundingBox, parent_cell_bits
 from maillage.directory.models import Establishment, MapCell, Organisation
 from maillage.directory.search.cache import places_version
 from maillage.directory.search.memory import current_index
-from maillage.directory.search.query import DirectoryFilters, filter_masks, filter_organisations
+from maillage.directory.search.query import (
+    DirectoryFilters,
+    changed_organisations,
+    filter_masks,
+    filter_organisations,
+)
 
 MAX_FEATURES = 500
 POINTS_FROM_ZOOM = 13
@@ -184,7 +189,7 @@ def _extent(filters: DirectoryFilters) -> list[float] | None:
     extent = index.extent(index.located_establishments(index.combine(filter_masks(index, filters))))
     if not index.pending:
         return extent
-    changed = _extent_in_database(filter_organisations(filters).filter(pk__in=index.pending))
+    changed = _extent_in_database(changed_organisations(index, filters))
     if extent is None or changed is None:
         return extent or changed
     return [*map(min, extent[:2], changed[:2]), *map(max, extent[2:], changed[2:])]
@@ -247,8 +252,10 @@ def _clusters_in_memory(index, filters: DirectoryFilters, bbox: BoundingBox, zoo
     found = index.combine(filter_masks(index, filters))
     establishments = index.located_establishments(found, bbox)
     changed = (
-        _establishments(filters, bbox).filter(
-            organisation_id__in=index.pending, latitude__isnull=False
+        Establishment.objects.filter(
+            organisation_id__in=changed_organisations(index, filters).values("pk"),
+            latitude__range=(bbox.min_lat, bbox.max_lat),
+            longitude__range=(bbox.min_lon, bbox.max_lon),
         )
         if index.pending
         else Establishment.objects.none()

@@ -564,15 +564,17 @@ class DirectoryIndex:
 
     def ranked_in(
         self, mask: np.ndarray, query: str
-    ) -> tuple[list[tuple[int, tuple[int, float]]], np.ndarray]:
-        """The ranked candidates in the mask, best first, and the mask of the others."""
+    ) -> tuple[list[tuple[int, tuple[int, float]]], np.ndarray, list]:
+        """The ranked candidates in the mask, best first, the mask of the others, and all the
+        ranked candidates (what the ranking was made of: text.scores_among needs it)."""
         ranked = self.ranked_candidates(query)
         pks = np.asarray([pk for pk, _score in ranked], dtype=np.int64)
         positions, found = _positions_of(self.ids, pks)
         keep = found & mask[positions]
         rest = mask.copy()
         rest[positions[keep]] = False
-        return [row for row, kept in zip(ranked, keep.tolist(), strict=True) if kept], rest
+        kept = [row for row, kept in zip(ranked, keep.tolist(), strict=True) if kept]
+        return kept, rest, ranked
 
     def by_distance(
         self,

@@ -304,6 +304,18 @@ def _counted(organisations: QuerySet, name: str) -> list[tuple[str, int]]:
     )
 
 
+def changed_organisations(
+    index, filters: DirectoryFilters, *, ignore: str = ""
+) -> QuerySet[Organisation]:
+    """The organisations changed since the index was built that pass the filters: the index
+    leaves them out, the database answers for them. Their words are matched row by row
+    (text.matching_among), not by listing every match of the words."""
+    pending = index.pending
+    if filters.q:
+        pending = text.matching_among(filters.q, pending)
+    return filter_organisations(replace(filters, q=""), ignore=ignore).filter(pk__in=pending)
+
+
 def _facets_with_changes(
     index, filters: DirectoryFilters, counts: dict, changed: list[int]
 ) -> dict[str, list[tuple[str, int]]]:
@@ -312,7 +324,7 @@ def _facets_with_changes(
     for name, (_path, attribute) in FACETS.items():
         among = changed
         if getattr(filters, attribute):  # this facet ignores its own filter: more may count
-            among = filter_organisations(filters, ignore=name).filter(pk__in=index.pending)
+            among = changed_organisations(index, filters, ignore=name)
         totals = dict(counts[name])
         if changed or getattr(filters, attribute):
             for value, count in _counted(Organisation.objects.filter(pk__in=among), name):
@@ -394,11 +406,7 @@ def search_directory(
         found = index.combine(masks)
         # Organisations changed since the index was built: the index leaves them out.
         changed = (
-            list(
-                filter_organisations(filters)
-                .filter(pk__in=index.pending)
-                .values_list("pk", flat=True)
-            )
+            list(changed_organisations(index, filters).values_list("pk", flat=True))
             if index.pending
             else []
         )
@@ -473,11 +481,10 @@ def _ordered_in_memory(
 def _by_relevance_in_memory(index, found, query: str, changed: list[int], wanted: int) -> list[int]:
     """The best-ranked matches first (the index's and the changed ones', by score), then the
     other matches by name."""
-    ranked, rest = index.ranked_in(found, query)
+    ranked, rest, whole_ranking = index.ranked_in(found, query)
     if changed:
-        ranked = sorted(
-            ranked + text.ranked_scores(query, among=changed), key=lambda row: (row[1], row[0])
-        )
+        scored = text.scores_among(query, changed, whole_ranking)
+        ranked = sorted(ranked + scored, key=lambda row: (row[1], row[0]))
     ids = [pk for pk, _score in ranked]
     if wanted <= len(ids):
         return ids

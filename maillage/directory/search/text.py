@@ -74,6 +74,52 @@ def matching_ids(terms: list[str], *, complete: bool = False) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _fts5_rows(cursor, select: str, match: str, rowids: list[int]) -> list[tuple]:
+    """The rows of an FTS5 `select … MATCH %s` among these rowids, one `rowid =` lookup each:
+    with `rowid IN (…)`, FTS5 would first list every match of a prefix (100 ms for a short
+    one at 1M), then keep these few."""
+    rows = []
+    for start in range(0, len(rowids), 100):
+        chunk = rowids[start : start + 100]
+        cursor.execute(
+            " UNION ALL ".join([f"SELECT * FROM ({select} AND rowid = %s)"] * len(chunk)),
+            [value for pk in chunk for value in (match, pk)],
+        )
+        rows += cursor.fetchall()
+    return rows
+
+
+def matching_among(query: str, ids: list[int]) -> list[int]:
+    """Which of these organisations (a few: those changed since an index was built) contain
+    every word of the query, the last as a prefix."""
+    terms = search_terms(query)
+    if not terms or not ids:
+        return list(ids) if not terms else []
+    if connection.vendor == "sqlite":
+        # The folded columns hold only [0-9a-z] words: FTS5's tokens are their words, and
+        # reading a few rows beats asking FTS5 (a long prefix's lookup reads all its matches).
+        *complete, last = terms
+        found = []
+        rows = Organisation.objects.filter(pk__in=ids).values_list(
+            "pk", "search_name", "search_text"
+        )
+        for pk, name, body in rows:
+            words = set(f"{name} {body}".split())
+            if all(term in words for term in complete) and any(w.startswith(last) for w in words):
+                found.append(pk)
+        return found
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(  # by primary key, then the vector of each: not every match's
+                "SELECT id FROM directory_organisation WHERE id = ANY(%s) "
+                "AND search_vector @@ to_tsquery('french'::regconfig, %s)",
+                [list(ids), _tsquery(terms)],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    found = matching(Organisation.objects.filter(pk__in=ids), query)
+    return list(found.values_list("pk", flat=True))
+
+
 def _ranked(
     terms: list[str], limit: int, *, prefix: bool, among: list[int] | None
 ) -> list[tuple[int, float]]:
@@ -81,16 +127,15 @@ def _ranked(
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             match = _fts5_query(terms) if prefix else " ".join(f'"{term}"' for term in terms)
-            among_sql = f" AND rowid IN ({', '.join(['%s'] * len(among))})" if among else ""
             # bm25: lower is better; a match in the name weighs ten times a match elsewhere.
             # Sorted here, not in SQL: SQLite would push ORDER BY into FTS5, which then ranks
             # every match before applying the limit (a second for a word in every row).
-            cursor.execute(
-                f"SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s{among_sql} LIMIT %s",
-                [match, *(among or ()), limit],
-            )
-            scored = cursor.fetchall()
+            select = f"SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            if among is None:
+                cursor.execute(f"{select} LIMIT %s", [match, limit])
+                scored = cursor.fetchall()
+            else:
+                scored = _fts5_rows(cursor, select, match, among[:limit])
         elif connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT id, -ts_rank(search_vector, query) "
@@ -108,14 +153,15 @@ def _ranked(
     return sorted(scored, key=lambda row: (row[1], row[0]))
 
 
+# The prefix search runs when the complete words do not fill a first page.
+PAGE_FILLED = 20
+
+
 def ranked_scores(
-    query: str,
-    limit: int = RANKED_CANDIDATES,
-    page_size: int = 20,
-    among: list[int] | None = None,
+    query: str, limit: int = RANKED_CANDIDATES
 ) -> list[tuple[int, tuple[int, float]]]:
     """(id, score) of the best matches, best (lowest) first, among at most `limit` matches in
-    index order; `among`: only these organisations (those changed since an index was built).
+    index order.
 
     The words are first taken as complete: the engines stream an exact word's matches and stop
     at the limit, while a prefix merges the matches of every word it starts, all of them. The
@@ -123,22 +169,57 @@ def ranked_scores(
     its matches come after, whatever their scores: the score's first part says which search.
     """
     terms = search_terms(query)
-    if not terms or among == []:
+    if not terms:
         return []
-    complete = [(pk, (0, score)) for pk, score in _ranked(terms, limit, prefix=False, among=among)]
-    if len(complete) >= min(limit, page_size):
+    complete = [(pk, (0, score)) for pk, score in _ranked(terms, limit, prefix=False, among=None)]
+    if not needs_prefix_pass(complete, limit):
         return complete
     seen = {pk for pk, _score in complete}
     return complete + [
         (pk, (1, score))
-        for pk, score in _ranked(terms, limit, prefix=True, among=among)
+        for pk, score in _ranked(terms, limit, prefix=True, among=None)
         if pk not in seen
     ]
 
 
-def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES, page_size: int = 20) -> list[int]:
+def needs_prefix_pass(ranked: list[tuple[int, tuple[int, float]]], limit: int = RANKED_CANDIDATES):
+    return sum(1 for _pk, (tier, _score) in ranked if tier == 0) < min(limit, PAGE_FILLED)
+
+
+def scores_among(
+    query: str, ids: list[int], ranking: list[tuple[int, tuple[int, float]]]
+) -> list[tuple[int, tuple[int, float]]]:
+    """The scores ranked_scores would give these organisations, which match the query (a few:
+    those changed since an index was built), next to the whole `ranking` made without them.
+
+    The engines rank the first `limit` matches in index order (ids ascending): when that list
+    was full, later ids stay unranked, as they would be. The others are looked up row by row,
+    and by prefix only when the ranking needed it and only for the rows the complete words
+    miss: on SQLite, one row's bm25 costs a scan of each word's matches (20 ms for a word in
+    every row at 1M), so this must stay rare.
+    """
+    terms = search_terms(query)
+    complete_ids = [pk for pk, (tier, _score) in ranking if tier == 0]
+    if len(complete_ids) >= RANKED_CANDIDATES:
+        ids = [pk for pk in ids if pk < max(complete_ids)]
+    elif len(ranking) >= RANKED_CANDIDATES:
+        ids = [pk for pk in ids if pk < max(pk for pk, _score in ranking)]
+    prefix_pass = needs_prefix_pass(ranking)
+    if not terms or not ids:
+        return []
+    complete = [(pk, (0, score)) for pk, score in _ranked(terms, len(ids), prefix=False, among=ids)]
+    seen = {pk for pk, _score in complete}
+    rest = [pk for pk in ids if pk not in seen]
+    if not prefix_pass or not rest:
+        return complete
+    return complete + [
+        (pk, (1, score)) for pk, score in _ranked(terms, len(rest), prefix=True, among=rest)
+    ]
+
+
+def ranked_candidates(query: str, limit: int = RANKED_CANDIDATES) -> list[int]:
     """Ids of the best matches, best first (see ranked_scores)."""
-    return [pk for pk, _score in ranked_scores(query, limit, page_size)]
+    return [pk for pk, _score in ranked_scores(query, limit)]
 
 
 def similar_names(query: str, limit: int = 50) -> list[int]:
