@@ -80,3 +80,11 @@ def recently_updated(limit: int = 6) -> list[Organisation]:
     published = Organisation.objects.published().with_card_data().order_by("-updated_at", "-pk")
     found = list(published.filter(pk__in=newest)[:limit])
     return found if len(found) == limit else list(published[:limit])
+
+
+HOME_SUMMARY_KEY = "home:summary"
+
+
+def home_summary() -> dict:
+    """The home page's counts and sectors (seconds at 1M: shared, see views.home)."""
+    return {"counts": directory_counts(), "sector_groups": list(sector_groups_with_counts())}

@@ -14,11 +14,12 @@ from maillage.directory.search.query import (
     search_directory,
 )
 from maillage.directory.selectors import (
-    directory_counts,
+    HOME_SUMMARY_KEY,
+    home_summary,
     map_points,
     recently_updated,
-    sector_groups_with_counts,
 )
+from maillage.directory.tasks import refresh_home_summary
 from maillage.territory.models import Commune, Departement
 from maillage.territory.selectors import commune_suggestions
 
@@ -43,14 +44,16 @@ def _search(request: HttpRequest, filters: DirectoryFilters, *, with_facets: boo
 
 def home(request: HttpRequest) -> HttpResponse:
     # Counts over every organisation (seconds at 1M), the same for every visitor: computed again
-    # when organisations appear or disappear (the places version), else once a minute in the
-    # background, never by every visitor at once. The map loads its clusters by itself.
-    summary = shared_summary("home:summary", places_version(), _home_summary, HOME_SUMMARY_SECONDS)
+    # when organisations appear or disappear (the places version), else once a minute by a
+    # background task, never by every visitor at once. The map loads its clusters by itself.
+    summary = shared_summary(
+        HOME_SUMMARY_KEY,
+        places_version(),
+        home_summary,
+        HOME_SUMMARY_SECONDS,
+        refresh_later=refresh_home_summary.enqueue,
+    )
     return render(request, "directory/home.html", {**summary, "latest": recently_updated()})
-
-
-def _home_summary() -> dict:
-    return {"counts": directory_counts(), "sector_groups": list(sector_groups_with_counts())}
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

@@ -7,13 +7,11 @@ version moves only when points appear, move or disappear: the map's cells depend
 """
 
 import hashlib
-import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import connection
 
 VERSION_KEY = "directory:version"
 PLACES_VERSION_KEY = "directory:places-version"
@@ -59,11 +57,19 @@ def cached(part: str, key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def shared_summary(key: str, version: int, compute: Callable[[], T], max_age: int) -> T:
-    """A value every visitor shares (the home page's counts), recomputed by one worker at a time
+def shared_summary(
+    key: str,
+    version: int,
+    compute: Callable[[], T],
+    max_age: int,
+    *,
+    refresh_later: Callable[[], object],
+) -> T:
+    """A value every visitor shares (the home page's counts), computed by one worker at a time
     while the others keep showing the previous one: in the request that first sees `version`
-    move (so that a new organisation counts at once), in a thread when it is only older than
-    `max_age` seconds. Only the very first computation makes a visitor wait."""
+    move (so that a new organisation counts at once), else by a background task
+    (`refresh_later`, which calls store_summary) once it is older than `max_age` seconds. Only
+    the very first computation makes visitors wait."""
     entry = cache.get(key)  # (version, computed at, value)
     if entry is None:
         entry = _first_computation(key, version, compute)
@@ -72,26 +78,20 @@ def shared_summary(key: str, version: int, compute: Callable[[], T], max_age: in
         return value
     if not cache.add(f"{key}:computing", True, timeout=300):
         return value
-
-    def refresh() -> T:
-        try:
-            fresh = compute()
-            cache.set(key, (version, time.time(), fresh), timeout=None)
-            return fresh
-        finally:
-            cache.delete(f"{key}:computing")
-
     if stored_version != version:
-        return refresh()
-
-    def refresh_in_thread() -> None:
-        try:
-            refresh()
-        finally:
-            connection.close()
-
-    threading.Thread(target=refresh_in_thread, name=f"refresh {key}", daemon=True).start()
+        return store_summary(key, version, compute)
+    refresh_later()
     return value
+
+
+def store_summary(key: str, version: int, compute: Callable[[], T]) -> T:
+    """Compute and share the value, then let the next computation start."""
+    try:
+        value = compute()
+        cache.set(key, (version, time.time(), value), timeout=None)
+        return value
+    finally:
+        cache.delete(f"{key}:computing")
 
 
 def _first_computation(key: str, version: int, compute: Callable[[], T]) -> tuple:
@@ -104,9 +104,5 @@ def _first_computation(key: str, version: int, compute: Callable[[], T]) -> tupl
         if time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    try:
-        entry = (version, time.time(), compute())
-        cache.set(key, entry, timeout=None)
-        return entry
-    finally:
-        cache.delete(f"{key}:computing")
+    store_summary(key, version, compute)
+    return cache.get(key)
