@@ -39,11 +39,11 @@ def places_version() -> int:
     return _version(PLACES_VERSION_KEY)
 
 
-def bump_directory_version(*, places: bool = True) -> None:
+def bump_directory_version(*, places_changed: bool = True) -> None:
     """Call after any write that can change search results (search.changes does it on commit);
-    `places`: the write may also have moved, added or removed a point of the map."""
+    `places_changed`: the write may also have moved, added or removed a point of the map."""
     _bump(VERSION_KEY)
-    if places:
+    if places_changed:
         _bump(PLACES_VERSION_KEY)
 
 

@@ -10,14 +10,14 @@ from maillage.directory.search.cache import bump_directory_version
 
 
 def directory_changed(
-    organisation_ids: Iterable[int] | None = None, *, places: bool = True
+    organisation_ids: Iterable[int] | None = None, *, places_changed: bool = True
 ) -> None:
-    """These organisations changed (None: a bulk change, too many to list); `places`: some of
-    their points may have moved, appeared or disappeared (the map's cells count them)."""
+    """These organisations changed (None: a bulk change, too many to list); `places_changed`:
+    some of their points may have moved, appeared or disappeared (the map's cells count them)."""
     if organisation_ids is None:
         SearchChange.objects.create(organisation_id=None)
     else:
         SearchChange.objects.bulk_create(
             SearchChange(organisation_id=pk) for pk in set(organisation_ids)
         )
-    transaction.on_commit(lambda: bump_directory_version(places=places))
+    transaction.on_commit(lambda: bump_directory_version(places_changed=places_changed))

@@ -24,12 +24,12 @@ def build_search_text(
 
 
 def refresh_search_text(
-    organisation: Organisation, *, places: bool = True, announce: bool = True
+    organisation: Organisation, *, places_changed: bool = True, announce: bool = True
 ) -> None:
     """Recompute the folded search columns after the profile or its relations changed.
 
     `announce`: record the change for the search indexes (an import announces its rows at once);
-    `places`: the change may have added, moved or removed establishments (map cells)."""
+    `places_changed`: it may have added, moved or removed establishments (map cells)."""
     establishments = organisation.establishments.select_related("commune")
     places = [
         text
@@ -48,7 +48,7 @@ def refresh_search_text(
         search_name=organisation.search_name, search_text=organisation.search_text
     )
     if announce:
-        directory_changed([organisation.pk], places=places)
+        directory_changed([organisation.pk], places_changed=places_changed)
 
 
 class NafSectorIndex:

@@ -11,7 +11,11 @@ from django.utils import timezone
 from maillage.core.geo import BoundingBox
 from maillage.directory.models import EssFamily, Label, Organisation, SearchChange, Sector
 from maillage.directory.search import memory
-from maillage.directory.search.cache import bump_directory_version
+from maillage.directory.search.cache import (
+    bump_directory_version,
+    directory_version,
+    places_version,
+)
 from maillage.directory.search.changes import directory_changed
 from maillage.directory.search.clusters import map_clusters
 from maillage.directory.search.query import DirectoryFilters, search_directory
@@ -266,3 +270,23 @@ def test_words_most_organisations_contain_are_kept_and_intersected(varied_direct
     assert "solidaire" in index.warm_common_words(sample_size=40, words=3)
     settings.DIRECTORY_MEMORY_INDEX = "sync"
     assert search_directory(DirectoryFilters(q="solidaire jardin")).count == expected
+
+
+def test_editing_a_profile_moves_the_directory_version_but_not_the_map_s(
+    varied_directory, django_capture_on_commit_callbacks
+):
+    organisation = Organisation.objects.first()
+    before = (directory_version(), places_version())
+    with django_capture_on_commit_callbacks(execute=True):
+        update_organisation(organisation=organisation, user=None, data={"phone": "05 49 00 00 00"})
+    assert directory_version() == before[0] + 1
+    assert places_version() == before[1]  # the map's cells stay as they are
+    establishment = organisation.establishments.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_establishment(
+            organisation=organisation,
+            user=None,
+            establishment=establishment,
+            data={"latitude": LYON[0], "longitude": LYON[1]},
+        )
+    assert places_version() == before[1] + 1

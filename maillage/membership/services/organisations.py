@@ -126,7 +126,7 @@ def update_organisation(
     current.full_clean()
     current.save()
     _save_relations(current, relations)
-    refresh_search_text(current, places=False)
+    refresh_search_text(current, places_changed=False)
     changes = diff(Organisation, before, snapshot(current, tracked))
     if not [change for change in changes if change["field"] != "valid_until"]:
         return None
