@@ -403,18 +403,20 @@ two granian workers, Redis and the task worker, so every figure here is a floor.
 - Errors: none, writes included (2 % of requests are authenticated PATCHes).
 - Throughput is CPU-bound: 50 users in a closed loop keep both cores busy, so the p50/p95 of
   the mixed run are mostly queueing (50 users / throughput ≈ the p50). The one-user table gives
-  each request's own cost: 7–36 ms at the p50, which at 2 cores caps the mix at about 60
-  requests/s. 300 requests/s would need about 6 ms per request: whole anonymous responses
-  served from a cache (a reverse proxy's micro-cache, docs/architecture.md), not Django.
+  each request's own cost: 5–31 ms at the p50 (search pages and API are the dearest: loading
+  and serialising 20 cards), which at 2 cores shared with the client caps the mix near what is
+  measured. 300 requests/s would need about 6 ms per request: whole anonymous responses served
+  from a cache (a reverse proxy's micro-cache, docs/architecture.md), not Django.
 - Writes no longer disturb reads: a write adds a line to the search change log; each worker's
   in-memory index catches up with one query and asks the database about the changed
   organisations only, and the map's cells are rebuilt only when points move (they do not here).
-  Before this, each write made every worker rebuild its index (20 s of CPU at 1M) and the
-  same run collapsed to 1.3 requests/s with p50 25 s.
+  Before this (23 November), each write made every worker rebuild its index (20 s of CPU at
+  1M) and the map's cells, and the same run collapsed to 1.3 requests/s with p50 25 s.
 - The home page's counts over every organisation (8 s at 1M on SQLite) are computed once and
   refreshed by the task worker once a minute; visitors never wait for them after the first.
-- The trivial endpoint reaches about 1,300 requests/s per core while sharing the cores with
-  the load generator: half the target, which assumed a client on other cores."""
+- The trivial endpoint reaches about 1,700 requests/s per core while sharing the cores with
+  the load generator, which takes a good part of them: below the 2,500 of the target, which
+  assumed a client on other cores."""
 
 
 def render_alone(alone: dict, seconds: float) -> str:
