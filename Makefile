@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PROD_PORT ?= 8003
 
-.PHONY: serve-prod backup restore loadtest
+.PHONY: serve-prod backup restore loadtest bench-backups
 .PHONY: run setup test test-e2e lint format bench bench-search bench-matching bench-imports screenshots messages clean
 
 $(VENV)/.installed: requirements.lock requirements-test.lock
@@ -44,8 +44,12 @@ format: $(VENV)/.installed
 
 ## bench: every benchmark, each writing its own section of BENCHMARKS.md
 BENCH_SIZE ?= 1000000
-bench: bench-search bench-imports bench-matching
+bench: bench-search bench-imports bench-matching bench-backups
 	$(PY) bench/loadtest.py --users $(LOAD_USERS) --duration $(LOAD_SECONDS)
+
+## bench-backups: backup and restore round trip of the benchmark databases (or the demo one)
+bench-backups: $(VENV)/.installed
+	$(PY) bench/backups.py
 
 ## bench-search: search and map at 1,000,000 organisations on SQLite and PostgreSQL (about 15 min)
 bench-search: $(VENV)/.installed

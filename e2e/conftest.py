@@ -1,9 +1,13 @@
 """Browser tests: Debian's chromium driven by Playwright against a live test server."""
 
+import contextlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 
 from maillage.directory.services.demo import load_demo_organisations
 from maillage.directory.services.reference import load_reference_data
@@ -47,6 +51,10 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    # Requests still in flight (a map loading its clusters) would hold the database while the
+    # test's data is flushed.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 
@@ -56,3 +64,12 @@ def demo_directory(transactional_db):
     load_territory(force=True)
     load_reference_data(force=True)
     load_demo_organisations(force=True)
+
+
+def sign_in(page, user) -> None:
+    """Give the browser a session of `user` (signing in through the form is tested elsewhere)."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    host = urlsplit(page.url).hostname
+    page.context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])

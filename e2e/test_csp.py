@@ -1,12 +1,11 @@
 """The strict Content Security Policy holds on every main page: no violation in the browser."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
+from e2e.conftest import sign_in
 from maillage.catalogue.tests.factories import offer
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership
@@ -21,14 +20,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
 });
 """
-
-
-def _sign_in(page, user) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    host = urlsplit(page.url).hostname
-    page.context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
 
 
 def test_the_main_pages_load_without_any_content_security_policy_violation(page, demo_directory):
@@ -68,7 +59,7 @@ def test_the_main_pages_load_without_any_content_security_policy_violation(page,
     visit("/page-qui-n-existe-pas/")
     visit("/api/v1/docs")
     expect(page.locator(".swagger-ui").first).to_be_visible()
-    _sign_in(page, user)
+    sign_in(page, user)
     visit("/compte/")
     visit(f"/organisations/{organisation.slug}/modifier/")
     visit(f"/organisations/{organisation.slug}/historique/")
@@ -77,7 +68,7 @@ def test_the_main_pages_load_without_any_content_security_policy_violation(page,
     visit("/contacts/")
     visit(f"/catalogue/{listing.pk}/contacter/")
     admin = UserFactory(is_superuser=True, is_staff=True)
-    _sign_in(page, admin)
+    sign_in(page, admin)
     visit("/animation/imports/")
     visit("/animation/besoins-signales/")
     csp_messages = [text for text in messages if "Content Security Policy" in text]

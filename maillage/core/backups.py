@@ -81,7 +81,9 @@ def restore_database(path: Path, *, alias: str = DEFAULT_DB_ALIAS, into: str = "
         raise BackupError(f"Le fichier de sauvegarde {path} n'existe pas.")
     settings_dict = dj_database_url.parse(into) if into else connections[alias].settings_dict
     if _engine(settings_dict) == "sqlite":
-        if path.read_bytes()[:16] != b"SQLite format 3\x00":
+        with path.open("rb") as backup:  # the header only: backups can weigh gigabytes
+            header = backup.read(16)
+        if header != b"SQLite format 3\x00":
             raise BackupError(f"{path} n'est pas une sauvegarde SQLite.")
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:

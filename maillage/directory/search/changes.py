@@ -20,4 +20,12 @@ def directory_changed(
         SearchChange.objects.bulk_create(
             SearchChange(organisation_id=pk) for pk in set(organisation_ids)
         )
-    transaction.on_commit(lambda: bump_directory_version(places_changed=places_changed))
+    transaction.on_commit(lambda: _after_commit(places_changed))
+
+
+def _after_commit(places_changed: bool) -> None:
+    bump_directory_version(places_changed=places_changed)
+    if places_changed:  # recount the map's cells now, not when a visitor next opens the map
+        from maillage.directory.search.clusters import schedule_map_cells_rebuild
+
+        schedule_map_cells_rebuild()

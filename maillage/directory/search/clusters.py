@@ -97,12 +97,17 @@ def _fresh_map_cells() -> bool:
     """
     if cache.get(MAP_CELLS_VERSION_KEY) == places_version():
         return True
+    schedule_map_cells_rebuild()  # writes schedule it; this catches a lost cache or a race
+    return cache.get(MAP_CELLS_VERSION_KEY) == places_version()
+
+
+def schedule_map_cells_rebuild() -> None:
+    """One rebuild at a time (a background task); the flag expires by itself if a worker dies
+    while rebuilding."""
     from maillage.directory.tasks import rebuild_map_cells as rebuild_task
 
-    # One rebuild at a time; the flag expires by itself if a worker dies while rebuilding.
     if cache.add(REBUILDING_KEY, True, timeout=300):
         rebuild_task.enqueue()
-    return cache.get(MAP_CELLS_VERSION_KEY) == places_version()
 
 
 def _grouped(establishments: QuerySet, level: CellLevel) -> QuerySet:

@@ -200,8 +200,12 @@ class DirectoryIndex:
         started = time.perf_counter()
         # Read first: a write during the build is then caught up with, or makes it stale.
         index = cls(directory_version())
-        index.last_change = (
-            SearchChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        index.last_change = (  # from the primary, like the rest of the build
+            SearchChange.objects.using(DEFAULT_DB_ALIAS)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0
         )
         with connection.cursor() as cursor:
             index._load_organisations(cursor)

@@ -90,8 +90,7 @@ def import_organisations(
         if first_load:
             restore_search_index()
     if not run.is_dry_run:
-        directory_changed()
-        _schedule_map_cells()
+        directory_changed()  # on commit: search indexes catch up, map cells are recounted
     return _finish(run, ImportRun.Status.DONE, summary(run))
 
 
@@ -182,12 +181,6 @@ def restore_search_index() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for statement in schema.POSTGRES_INDEXES:
                 cursor.execute(statement)
-
-
-def _schedule_map_cells() -> None:
-    from maillage.directory.tasks import rebuild_map_cells
-
-    transaction.on_commit(rebuild_map_cells.enqueue)
 
 
 def _finish(run: ImportRun, status: str, message: str) -> ImportRun:
