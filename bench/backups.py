@@ -1,7 +1,7 @@
 """Backup round trip on each engine: `manage.py backup`, `manage.py restore --into` a scratch
 database, then every table's row count compared. Writes the section "backups" of BENCHMARKS.md.
 
-Usage: python bench/backups.py [--no-write]
+Usage: python bench/backups.py [--no-write] [--sqlite FILE] [--postgres-url URL]
 Uses the 1M benchmark databases when present (bench/run.py), else the demo database (SQLite).
 """
 
@@ -134,11 +134,15 @@ def render(results: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-write", action="store_true", help="print, do not touch BENCHMARKS.md")
+    parser.add_argument(
+        "--postgres-url", default=POSTGRES_URL, help="the PostgreSQL database to back up"
+    )
+    parser.add_argument("--sqlite", type=Path, default=None, help="the SQLite file to back up")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(dir=ROOT / "bench") as scratch_dir:
         directory = Path(scratch_dir)
-        source = SQLITE_PATH if SQLITE_PATH.exists() else DEMO_DB
+        source = args.sqlite or (SQLITE_PATH if SQLITE_PATH.exists() else DEMO_DB)
         scratch = directory / "restored.sqlite3"
         results.append(
             round_trip(
@@ -149,10 +153,12 @@ def main() -> None:
                 directory,
             )
         )
-        if postgres_exists(POSTGRES_URL):
+        if postgres_exists(args.postgres_url):
             recreate_postgres(SCRATCH_POSTGRES)
             results.append(
-                round_trip("postgresql", POSTGRES_URL, SCRATCH_POSTGRES, postgres_counts, directory)
+                round_trip(
+                    "postgresql", args.postgres_url, SCRATCH_POSTGRES, postgres_counts, directory
+                )
             )
             recreate_postgres(SCRATCH_POSTGRES)  # leave it empty
     report = render(results)
