@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 
 from maillage.core.geo import BoundingBox, cells_covering, cells_of, haversine_km
-from maillage.directory.models import Sector
-from maillage.directory.search.clusters import map_clusters
+from maillage.directory.models import MapCell, Sector
+from maillage.directory.search.clusters import CELL_LEVELS, map_clusters, rebuild_map_cells
 from maillage.directory.search.query import DirectoryFilters, search_directory
 from maillage.directory.tests.factories import located_organisation
 from maillage.territory.models import Commune
@@ -115,6 +115,15 @@ def test_cluster_counts_add_up_to_the_located_organisations(directory):
         collection = map_clusters(DirectoryFilters(), france, zoom)
         assert sum(f["properties"]["count"] for f in collection["features"]) == 3
         assert len(collection["features"]) <= 500
+
+
+def test_map_cells_count_every_published_located_establishment_at_each_level(directory):
+    assert rebuild_map_cells() > 0
+    for level in CELL_LEVELS:
+        cells = MapCell.objects.filter(resolution=level.resolution)
+        assert sum(cells.values_list("count", flat=True)) == 3, level
+        assert all(-90 <= cell.latitude <= 90 for cell in cells)
+    assert rebuild_map_cells() == MapCell.objects.count()  # rebuilt, not added to
 
 
 def test_clusters_follow_the_filters_and_give_their_extent(directory):
