@@ -240,12 +240,12 @@ def report(size: int) -> str:
     return f"""## Imports and exports (issue #6)
 
 `make bench-imports` (`python bench/imports.py --size {size}`), {platform.machine()}, 2 cores,
-24 GiB, **measured while two other engineers' test suites and benchmarks ran on the same 2
-cores**. A CSV of {size:,} organisations (bench/generate.py vocabulary: real communes weighted by
+24 GiB, on an idle machine (1 December 2026). A CSV of {size:,} organisations (bench/generate.py vocabulary: real communes weighted by
 population, Luhn-valid SIRETs, real NAF labels) is imported by the same service as
 `manage.py import_organisations` into an empty directory, in batches of 5,000 rows, each one
 transaction; the clock stops when the map cells are rebuilt, the search cache version is bumped
-and a full-text search with facets finds the last row. Each engine runs in its own process:
+and a full-text search with facets finds the last row (through the database: the workers'
+in-memory indexes rebuild in the background after an import). Each engine runs in its own process:
 the RSS is that process's peak (import, edit and export together).
 
 | engine | rows | until searchable (wall) | CPU of the import process | rows/s (wall) | peak RSS | one edit searchable | CSV export rows/s (wall) | CSV export rows per CPU second |
@@ -265,19 +265,16 @@ checks (SIRET key, commune and postal code, point in France, duplicates in the f
 PostgreSQL, the stored `tsvector` computed by the server for every row. The memory grows with
 the file's keys (SIRET, SIREN and name+commune as integers, for the in-file duplicate checks).
 
-Reading (the 1,000,000-row runs of 23 November 2026): the load average stayed between 7 and 9
-on the 2 cores, and each import process got 20 to 30 % of one core, so the wall times say more
-about the machine than about the code. The CPU column is the honest figure: at 100,000 rows
-SQLite spends 21.8 s of CPU in the importing process (parsing, checks, inserts, index build
-and map cells all happen in it), about 220 µs per row, so about 220 s for 1,000,000 rows on a
-free core — still above the 90 s target, by about 2.4 times; PostgreSQL spends 14 s per 100,000
-rows on the client side, plus the server's work (the `tsvector` of every row). Targets met: peak
-RSS under 500 MB at 1,000,000 rows (414–417 MB, most of it the in-file duplicate maps), one edit
-searchable in 34–150 ms, and the CSV export at 60,000–85,000 rows per CPU second (so above
-50,000 rows/s when it gets a core; 12,000–42,000 rows/s of wall time under this load). Not met:
-the 90 s / 120 s import targets. Next steps: a compiled CSV parser and vectorised checks
-(per-row Python is most of the 220 µs), key sets that keep only hashes, and batches checked by
-a second process while the first one writes.
+Reading. Met: peak RSS under 500 MB at 1,000,000 rows (about 440 MB, most of it the in-file
+duplicate maps; the map-cell rebuild no longer brings rows into Python), one edit searchable in
+21 ms (SQLite) and 201 ms (PostgreSQL), and the CSV export at 60,000–61,000 rows/s. Not met: the
+import itself, 295 s on SQLite (target 90 s, 3.3 times over) and 318 s on PostgreSQL (target
+120 s, 2.7 times over). On SQLite the importing process spends 270 s of CPU, about 270 µs per
+row: parsing, the checks, the inserts, the full-text index and the map cells all run in it.
+On PostgreSQL the client spends 131 s and the server the rest (COPY, the stored `tsvector` of
+every row, the GIN indexes). Next steps: a compiled CSV parser and vectorised checks (per-row
+Python is most of the time), key sets that keep only hashes, and batches checked by a second
+process while the first one writes.
 """
 
 
