@@ -33,35 +33,28 @@ def manage(database_url: str, *arguments: str) -> float:
     return time.perf_counter() - started
 
 
+def row_counts(database, tables_sql: str) -> dict[str, int]:
+    """Rows of every table listed by `tables_sql`, on an open DB-API connection."""
+    tables = [row[0] for row in database.execute(tables_sql)]
+    return {
+        table: database.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
+    }
+
+
 def sqlite_counts(path: Path) -> dict[str, int]:
     with sqlite3.connect(path) as database:
-        tables = [
-            row[0]
-            for row in database.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%'"
-            )
-        ]
-        return {
-            table: database.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-            for table in tables
-        }
+        return row_counts(
+            database,
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%'",
+        )
 
 
 def postgres_counts(url: str) -> dict[str, int]:
     import psycopg
 
     with psycopg.connect(url) as database:
-        tables = [
-            row[0]
-            for row in database.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            )
-        ]
-        return {
-            table: database.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-            for table in tables
-        }
+        return row_counts(database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
 
 
 def postgres_exists(url: str) -> bool:
