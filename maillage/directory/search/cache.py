@@ -104,5 +104,4 @@ def _first_computation(key: str, version: int, compute: Callable[[], T]) -> tupl
         if time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    store_summary(key, version, compute)
-    return cache.get(key)
+    return (version, time.time(), store_summary(key, version, compute))

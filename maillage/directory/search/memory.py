@@ -189,7 +189,7 @@ class DirectoryIndex:
         self.built_at = timezone.now()
         self.last_change = 0  # the change log's last line when the build started
         # Organisations changed since the build: left out of every mask, asked from the database.
-        self.pending_ids = np.zeros(0, dtype=np.int64)
+        self.pending: list[int] = []
         self.settled: np.ndarray | None = None  # mask of the others; None when nothing pends
         self._text = _TextCache()
 
@@ -366,21 +366,15 @@ class DirectoryIndex:
         if len(pending) > MAX_PENDING:
             return None
         index = copy.copy(self)
-        index.version, index.pending_ids = version, pending
+        index.version, index.pending = version, pending.tolist()
         positions, found = _positions_of(self.ids, pending)
         index.settled = np.ones(self.size, dtype=bool)
         index.settled[positions[found]] = False
         return index
 
-    @property
-    def pending(self) -> list[int]:
-        return self.pending_ids.tolist()
-
     def due_for_rebuild(self) -> bool:
         age = (timezone.now() - self.built_at).total_seconds()
-        return bool(len(self.pending_ids)) and age >= max(
-            REBUILD_AFTER_SECONDS, 10 * self.built_in_seconds
-        )
+        return bool(self.pending) and age >= max(REBUILD_AFTER_SECONDS, 10 * self.built_in_seconds)
 
     # -- filtering ------------------------------------------------------------------------------
 

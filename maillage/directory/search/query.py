@@ -197,9 +197,9 @@ def _ordered_page(
     return ids
 
 
-def _by_distance(filters: DirectoryFilters, organisations: QuerySet) -> QuerySet:
-    latitude, longitude = filters.near
-    return organisations.alias(distance=nearest_establishment_km(latitude, longitude)).order_by(
+def _by_distance(near: tuple[float, float], organisations: QuerySet) -> QuerySet:
+    """Nearest first (by their nearest establishment), without a point last, then by name."""
+    return organisations.annotate(distance=nearest_establishment_km(*near)).order_by(
         F("distance").asc(nulls_last=True), "name", "pk"
     )
 
@@ -219,8 +219,12 @@ def _nearest_page(
             break
         circle = filter_organisations(replace(filters, radius_km=radius_km))
         if circle.count() >= wanted:
-            return list(_by_distance(filters, circle).values_list("pk", flat=True)[offset:wanted])
-    return list(_by_distance(filters, organisations).values_list("pk", flat=True)[offset:wanted])
+            return list(
+                _by_distance(filters.near, circle).values_list("pk", flat=True)[offset:wanted]
+            )
+    return list(
+        _by_distance(filters.near, organisations).values_list("pk", flat=True)[offset:wanted]
+    )
 
 
 def _relevance_page(
@@ -305,26 +309,28 @@ def _counted(organisations: QuerySet, name: str) -> list[tuple[str, int]]:
 
 
 def changed_organisations(
-    index, filters: DirectoryFilters, *, ignore: str = ""
+    index, filters: DirectoryFilters, *, ignore: str = "", with_words: list[int] | None = None
 ) -> QuerySet[Organisation]:
     """The organisations changed since the index was built that pass the filters: the index
     leaves them out, the database answers for them. Their words are matched row by row
-    (text.matching_among), not by listing every match of the words."""
-    pending = index.pending
-    if filters.q:
-        pending = text.matching_among(filters.q, pending)
-    return filter_organisations(replace(filters, q=""), ignore=ignore).filter(pk__in=pending)
+    (text.matching_among), not by listing every match of the words; `with_words`: that match,
+    when already made."""
+    if with_words is None:
+        with_words = text.matching_among(filters.q, index.pending) if filters.q else index.pending
+    return filter_organisations(replace(filters, q=""), ignore=ignore).filter(pk__in=with_words)
 
 
 def _facets_with_changes(
     index, filters: DirectoryFilters, counts: dict, changed: list[int]
 ) -> dict[str, list[tuple[str, int]]]:
     """The index's counts plus those of the organisations changed since its build."""
-    merged = {}
+    merged, with_words = {}, None
     for name, (_path, attribute) in FACETS.items():
         among = changed
         if getattr(filters, attribute):  # this facet ignores its own filter: more may count
-            among = changed_organisations(index, filters, ignore=name)
+            if with_words is None and filters.q:
+                with_words = text.matching_among(filters.q, index.pending)
+            among = changed_organisations(index, filters, ignore=name, with_words=with_words)
         totals = dict(counts[name])
         if changed or getattr(filters, attribute):
             for value, count in _counted(Organisation.objects.filter(pk__in=among), name):
@@ -503,10 +509,7 @@ def _by_name_among(ids: list[int]) -> list[int]:
 
 def _by_distance_among(ids: list[int], near: tuple[float, float]) -> list[tuple[int, float | None]]:
     return list(
-        Organisation.objects.filter(pk__in=ids)
-        .annotate(distance=nearest_establishment_km(*near))
-        .order_by(F("distance").asc(nulls_last=True), "name", "pk")
-        .values_list("pk", "distance")
+        _by_distance(near, Organisation.objects.filter(pk__in=ids)).values_list("pk", "distance")
     )
 
 

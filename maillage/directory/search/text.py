@@ -200,10 +200,10 @@ def scores_among(
     """
     terms = search_terms(query)
     complete_ids = [pk for pk, (tier, _score) in ranking if tier == 0]
-    if len(complete_ids) >= RANKED_CANDIDATES:
-        ids = [pk for pk in ids if pk < max(complete_ids)]
-    elif len(ranking) >= RANKED_CANDIDATES:
-        ids = [pk for pk in ids if pk < max(pk for pk, _score in ranking)]
+    full = complete_ids if len(complete_ids) >= RANKED_CANDIDATES else [pk for pk, _ in ranking]
+    if len(full) >= RANKED_CANDIDATES:
+        last_ranked = max(full)
+        ids = [pk for pk in ids if pk < last_ranked]
     prefix_pass = needs_prefix_pass(ranking)
     if not terms or not ids:
         return []
