@@ -123,14 +123,20 @@ def _answer(filters: DirectoryFilters, page: int) -> tuple:
     )
 
 
+def _answers_in_modes(settings, filters: DirectoryFilters, modes, *, pages) -> dict:
+    """Each mode's answers to these pages, asked in the order of `modes`."""
+    answers = {}
+    for mode in modes:
+        settings.DIRECTORY_MEMORY_INDEX = mode
+        answers[mode] = [_answer(filters, page) for page in pages]
+    return answers
+
+
 @pytest.mark.parametrize("filters", FILTERS, ids=repr)
 def test_the_index_and_the_database_give_the_same_counts_pages_and_facets(
     varied_directory, settings, filters
 ):
-    answers = {}
-    for mode in ("off", "sync"):
-        settings.DIRECTORY_MEMORY_INDEX = mode
-        answers[mode] = [_answer(filters, page) for page in (1, 2)]
+    answers = _answers_in_modes(settings, filters, ("off", "sync"), pages=(1, 2))
     assert answers["sync"] == answers["off"]
     assert answers["sync"][0][0] > 0 or filters.q  # each case finds something to compare
 
@@ -204,10 +210,7 @@ def changed_since_the_build(varied_directory, settings, django_capture_on_commit
 def test_an_index_caught_up_with_writes_answers_like_the_database(
     changed_since_the_build, settings, filters
 ):
-    answers = {}
-    for mode in ("sync", "off"):
-        settings.DIRECTORY_MEMORY_INDEX = mode
-        answers[mode] = [_answer(filters, page) for page in (1, 2, 6)]
+    answers = _answers_in_modes(settings, filters, ("sync", "off"), pages=(1, 2, 6))
     assert answers["sync"] == answers["off"]
 
 
