@@ -19,3 +19,4 @@ CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 # The in-memory directory index is built before answering, so a search sees the test's data.
 DIRECTORY_MEMORY_INDEX = "sync"
+MATCHING_MEMORY_INDEX = "sync"

@@ -6,6 +6,28 @@ class CatalogueConfig(AppConfig):
     name = "maillage.catalogue"
     verbose_name = _("Offres et besoins")
 
+    def ready(self) -> None:
+        """Every listing write, whoever makes it (services, admin, tests), tells the matching
+        indexes; a deletion is not seen by their catch-up (updated_at), so they rebuild."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from maillage.catalogue.models import Listing
+
+        post_save.connect(_listing_saved, sender=Listing, dispatch_uid="catalogue-saved")
+        post_delete.connect(_listing_deleted, sender=Listing, dispatch_uid="catalogue-deleted")
+        for relation in (
+            Listing.sectors,
+            Listing.area_communes,
+            Listing.area_epcis,
+            Listing.area_departements,
+            Listing.preferred_labels,
+        ):
+            m2m_changed.connect(
+                _listing_saved,
+                sender=relation.through,
+                dispatch_uid=f"catalogue-{relation.field.name}",
+            )
+
     def export_personal_data(self, user) -> dict:
         """The person's messages and alerts, added to the membership's export (GDPR)."""
         from maillage.catalogue.models import ContactMessage, SavedSearch
@@ -32,3 +54,16 @@ class CatalogueConfig(AppConfig):
                 for s in SavedSearch.objects.filter(user=user)
             ],
         }
+
+
+def _listing_saved(action: str = "post_save", **_kwargs) -> None:
+    from maillage.catalogue.match_index import catalogue_changed
+
+    if action.startswith("post_"):  # m2m_changed also sends pre_add, pre_remove…
+        catalogue_changed()
+
+
+def _listing_deleted(**_kwargs) -> None:
+    from maillage.catalogue.match_index import catalogue_changed
+
+    catalogue_changed(bulk=True)

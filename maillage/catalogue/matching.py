@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.catalogue.match_index import current_index
 from maillage.catalogue.models import ExchangeMode, Listing, ReservedMarket, Side, Status
 from maillage.core.geo import box_around, cells_covering, haversine_km
 from maillage.core.text import fold
@@ -482,13 +483,18 @@ def _kinds_exist(admitted, column: str) -> Exists:
 
 
 def _candidate_rows(
-    source: Party, target_side: str, relations: dict[int, int], admitted, limit: int
+    source: Party,
+    target_side: str,
+    relations: dict[int, int],
+    admitted,
+    limit: int,
+    among: Q | None = None,
 ) -> list[tuple]:
     """Rows (listing, sector, facts…) of open listings of the other side in the source's area
-    and related sectors, nearest circles first."""
+    and related sectors, nearest circles first; only those `among` when given (in one pass)."""
     rows = []
     columns = LISTING_COLUMNS if target_side == Side.NEED else LISTING_COLUMNS[:-1]
-    for radius in _circles(source, small=False):
+    for radius in [None] if among is not None else _circles(source, small=False):
         area = _area_filter(
             source,
             "listing__",
@@ -508,6 +514,8 @@ def _candidate_rows(
         )
         if source.organisation_id:
             query = query.exclude(listing__organisation_id=source.organisation_id)
+        if among is not None:
+            query = query.filter(among)
         if admitted is not None:
             query = query.filter(_kinds_exist(admitted, "listing__organisation_id"))
         rows = list(query.values_list(*columns)[:CANDIDATE_LIMIT])
@@ -517,12 +525,17 @@ def _candidate_rows(
 
 
 def _candidate_parties(
-    source: Party, target_side: str, relations: dict[int, int], admitted, limit: int = 20
+    source: Party,
+    target_side: str,
+    relations: dict[int, int],
+    admitted,
+    limit: int = 20,
+    among: Q | None = None,
 ):
     """Open listings of the other side within the source's area and related sectors."""
     if not relations:
         return {}
-    rows = _candidate_rows(source, target_side, relations, admitted, limit)
+    rows = _candidate_rows(source, target_side, relations, admitted, limit, among)
     parties: dict[int, tuple[Party, int]] = {}
     for row in rows:
         listing_id, sector_id = row[0], row[1]
@@ -626,11 +639,15 @@ def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = Non
     relations = tree.related(source.sector_ids)
     target_side = Side.OFFER if source.side == Side.NEED else Side.NEED
     admitted = reserved_kinds(source.reserved_market) if source.side == Side.NEED else None
-    candidates = _candidate_parties(source, target_side, relations, admitted, limit)
-    if not candidates:
-        return []
     siae = siae_kinds()
     with_labels = bool(source.preferred_labels) or target_side == Side.NEED
+    index = current_index() if relations else None
+    if index is None:
+        candidates = _candidate_parties(source, target_side, relations, admitted, limit)
+    else:
+        candidates = _best_in_index(index, source, relations, admitted, siae, limit)
+    if not candidates:
+        return []
     organisation_ids = {party.organisation_id for party, _relation in candidates.values()}
     if source.organisation_id:
         organisation_ids.add(source.organisation_id)
@@ -663,6 +680,27 @@ def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = Non
         if match is not None:
             matches.append(match)
     return _explained(_sort(matches)[:limit])
+
+
+def _best_in_index(index, source: Party, relations, admitted, siae, limit: int) -> dict:
+    """The index's best listings for the source, and every listing of the organisations changed
+    since its build, read from the database to be scored like the database path's."""
+    offer_facts = None
+    if source.side == Side.OFFER and source.organisation_id:
+        offer_facts = _organisation_facts([source.organisation_id], with_labels=True).get(
+            source.organisation_id
+        )
+    # Twice the page: the index's float arithmetic may order near-ties differently.
+    best = index.best(
+        source, relations, admitted=admitted, siae=siae, offer_facts=offer_facts, count=2 * limit
+    )
+    among = Q(listing_id__in=best)
+    if index.pending:
+        among |= Q(listing__organisation_id__in=index.pending)
+    elif not best:
+        return {}
+    target_side = Side.OFFER if source.side == Side.NEED else Side.NEED
+    return _candidate_parties(source, target_side, relations, admitted, limit, among)
 
 
 def _nearest_places(need: Party, establishments) -> dict[int, tuple[float | None, Party]]:

@@ -19,32 +19,32 @@ TIMEOUT_SECONDS = 15 * 60
 T = TypeVar("T")
 
 
-def _version(key: str) -> int:
+def version_of(key: str) -> int:
     """Starts from the clock, not 1: a cleared cache must never bring back an old version."""
     return cache.get_or_set(key, time.time_ns, timeout=None)
 
 
-def _bump(key: str) -> None:
+def bump(key: str, *, by: int = 1) -> None:
     try:
-        cache.incr(key)
+        cache.incr(key, by)
     except ValueError:
         cache.set(key, time.time_ns(), timeout=None)
 
 
 def directory_version() -> int:
-    return _version(VERSION_KEY)
+    return version_of(VERSION_KEY)
 
 
 def places_version() -> int:
-    return _version(PLACES_VERSION_KEY)
+    return version_of(PLACES_VERSION_KEY)
 
 
 def bump_directory_version(*, places_changed: bool = True) -> None:
     """Call after any write that can change search results (search.changes does it on commit);
     `places_changed`: the write may also have moved, added or removed a point of the map."""
-    _bump(VERSION_KEY)
+    bump(VERSION_KEY)
     if places_changed:
-        _bump(PLACES_VERSION_KEY)
+        bump(PLACES_VERSION_KEY)
 
 
 def cached(part: str, key: str, compute: Callable[[], T]) -> T:

@@ -24,8 +24,7 @@ from functools import cached_property
 
 import numpy as np
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection
-from django.db.models import Q
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from maillage.core.geo import EARTH_RADIUS_KM, box_around, parent_cell_bits
@@ -33,6 +32,7 @@ from maillage.core.text import search_terms
 from maillage.directory.models import Organisation, SearchChange
 from maillage.directory.search import text
 from maillage.directory.search.cache import directory_version
+from maillage.directory.search.changes import last_change_line, organisations_changed_since
 from maillage.directory.search.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
@@ -45,9 +45,6 @@ TEXT_CACHE_BYTES = 64 * 1024 * 1024
 MAX_PENDING = 5000
 # With changes pending, rebuild when the index is this old, or ten builds' time if longer.
 REBUILD_AFTER_SECONDS = 120
-# The changes of the last minute are always read again: on PostgreSQL, a transaction may
-# commit after a later one, whose change the index has already seen.
-CHANGE_LOG_SLACK = datetime.timedelta(minutes=1)
 # Older indexes rebuild rather than catch up: the change log keeps one day (prune_change_log).
 MAX_CATCH_UP_AGE = datetime.timedelta(hours=12)
 CHANGE_LOG_DAYS = 1
@@ -200,13 +197,7 @@ class DirectoryIndex:
         started = time.perf_counter()
         # Read first: a write during the build is then caught up with, or makes it stale.
         index = cls(directory_version())
-        index.last_change = (  # from the primary, like the rest of the build
-            SearchChange.objects.using(DEFAULT_DB_ALIAS)
-            .order_by("-pk")
-            .values_list("pk", flat=True)
-            .first()
-            or 0
-        )
+        index.last_change = last_change_line()
         with connection.cursor() as cursor:
             index._load_organisations(cursor)
             index.sectors = index._pairs(
@@ -351,18 +342,10 @@ class DirectoryIndex:
             return None
         if timezone.now() - self.built_at > MAX_CATCH_UP_AGE:
             return None
-        changes = list(  # from the primary: a lagging replica would hide a change for good
-            SearchChange.objects.using(DEFAULT_DB_ALIAS)
-            .filter(
-                Q(pk__gt=self.last_change)
-                | Q(changed_at__gte=self.built_at - CHANGE_LOG_SLACK, organisation_id__isnull=False)
-            )
-            .values_list("pk", "organisation_id")
-        )
-        newer = [organisation for pk, organisation in changes if pk > self.last_change]
-        if not newer or None in newer:  # a version moved without saying what: rebuild
+        changed = organisations_changed_since(self.last_change, self.built_at)
+        if not changed:  # a version moved without saying what (or a bulk change): rebuild
             return None
-        pending = np.unique(np.asarray([pk for _line, pk in changes], dtype=np.int64))
+        pending = np.asarray(changed, dtype=np.int64)
         if len(pending) > MAX_PENDING:
             return None
         index = copy.copy(self)
