@@ -137,6 +137,7 @@ COLUMNS = (
     "organisation__is_published",
     "organisation__valid_until",
     "organisation__ess_family",
+    "price_on_quote",
 )
 
 
@@ -168,6 +169,7 @@ class SideArrays:
             published,
             valid_until,
             families,
+            on_quote,
         ) = columns
         self.ids = np.array(ids, dtype=np.int64)
         self.organisation = np.array(organisations, dtype=np.int64)
@@ -191,6 +193,13 @@ class SideArrays:
         self.published = np.array(published, dtype=bool)
         self.valid_until = np.array([_ordinal(d) for d in valid_until], dtype=np.int32)
         self.family = np.array([FAMILIES.of(f or None) for f in families], dtype=np.int16)
+        self.price_on_quote = np.array(on_quote, dtype=bool)
+        # Exact values for the few listings kept (explanations print them as typed).
+        self.measured = {
+            position: (quantity, unit_names[position])
+            for position, quantity in enumerate(quantities)
+            if quantity is not None
+        }
         open_listings = Listing.objects.filter(side=side).open()
         self._load_sectors(open_listings)
         self._load_areas(open_listings, territories)
@@ -233,16 +242,18 @@ class SideArrays:
     def _load_areas(self, open_listings, territories: Codes) -> None:
         """Positions of the listings serving each listed territory."""
         serving: dict[int, list[int]] = {}
+        self.areas: dict[int, dict[str, frozenset]] = {}
         listed = open_listings.filter(has_area_list=True)
-        for relation, column in (
-            (Listing.area_communes, "commune_id"),
-            (Listing.area_epcis, "epci_id"),
-            (Listing.area_departements, "departement_id"),
+        for relation, column, name in (
+            (Listing.area_communes, "commune_id", "area_communes"),
+            (Listing.area_epcis, "epci_id", "area_epcis"),
+            (Listing.area_departements, "departement_id", "area_departements"),
         ):
             pairs = relation.through.objects.filter(listing__in=listed).values_list(
                 "listing_id", column
             )
             for position, codes in self._grouped(pairs):
+                self.areas.setdefault(position, {})[name] = frozenset(codes)
                 for code in codes:
                     serving.setdefault(territories.add(code), []).append(position)
         self.serving = {code: np.array(p, dtype=np.int64) for code, p in serving.items()}
@@ -298,6 +309,17 @@ class CatalogueIndex:
             for side in (Side.OFFER, Side.NEED)
         }
         self.compatible = _compatible_modes()
+        self.names = {  # code → string, to rebuild the listings kept
+            name: {code: value for value, code in codes.items()}
+            for name, codes in (
+                ("territories", self.territories),
+                ("kinds", KINDS),
+                ("modes", MODES),
+                ("reserved", RESERVED),
+                ("families", FAMILIES),
+                ("kind_bits", self.kind_bits),
+            )
+        }
         # Organisations changed since the build: left out of the arrays, read from the database.
         self.pending: list[int] = []
         self.settled = {side: None for side in self.sides}
@@ -354,10 +376,11 @@ class CatalogueIndex:
         siae: frozenset,
         offer_facts,
         count: int,
-    ) -> list[int]:
-        """Ids of the `count` best listings of the other side for `source` (a matching.Party),
-        scored with matching.score_pair's rules; `admitted`: the structure kinds a need's
-        reservation admits (None: no reservation); `offer_facts`: the source offer's
+    ) -> list[tuple]:
+        """The `count` best listings of the other side for `source` (a matching.Party), as
+        (Party, relation, organisation facts), scored with matching.score_pair's rules;
+        `admitted`: the structure kinds a need's reservation admits (None: no reservation);
+        `offer_facts`: the source offer's
         organisation facts (matching.OrganisationFacts), None for a need."""
         from maillage.catalogue.matching import DISABILITY_KINDS, DISTANCE_SCALE_KM, SECTOR_POINTS
 
@@ -419,7 +442,53 @@ class CatalogueIndex:
                 -np.round(score),
             )
         )
-        return target.ids[at[order[:count]]].tolist()
+        kept = order[:count]
+        return [
+            self._party(target, int(position), int(closeness))
+            for position, closeness in zip(at[kept], relation[at[kept]], strict=True)
+        ]
+
+    def _party(self, target: SideArrays, position: int, relation: int) -> tuple:
+        """The listing at `position` as matching needs it: (Party, relation, its organisation's
+        facts), rebuilt from the arrays, with the exact values the explanations print."""
+        from maillage.catalogue.matching import OrganisationFacts, Party
+
+        names = self.names
+        quantity, unit = target.measured.get(position, (None, ""))
+        latitude, longitude = target.latitude[position], target.longitude[position]
+        organisation_id = int(target.organisation[position])
+        party = Party(
+            side=target.side,
+            organisation_id=organisation_id,
+            latitude=None if np.isnan(latitude) else float(latitude),
+            longitude=None if np.isnan(longitude) else float(longitude),
+            commune_id=names["territories"].get(int(target.commune[position])),
+            epci_id=names["territories"].get(int(target.epci[position])),
+            departement_id=names["territories"].get(int(target.departement[position])),
+            radius_km=int(target.radius[position]) or None,
+            kind=names["kinds"].get(int(target.kind[position]), ""),
+            exchange_mode=names["modes"].get(int(target.mode[position]), ""),
+            quantity=quantity,
+            unit=unit or "",
+            available_from=_date(target.start[position]),
+            available_until=_date(target.end[position]),
+            price_on_quote=bool(target.price_on_quote[position]),
+            reserved_market=names["reserved"].get(int(target.reserved[position]), ""),
+            preferred_labels=target.preferred_labels.get(position, frozenset()),
+            preferred_families=_names_of_bits(
+                names["families"], int(target.families_wanted[position])
+            ),
+            listing_id=int(target.ids[position]),
+            has_area_list=position in target.areas,
+            **target.areas.get(position, {}),
+        )
+        facts = OrganisationFacts(
+            kinds=_names_of_bits(names["kind_bits"], int(target.kinds[position])),
+            family=names["families"].get(int(target.family[position]), ""),
+            valid_until=_date(target.valid_until[position]),
+            labels=target.labels.get(organisation_id, frozenset()),
+        )
+        return party, relation, facts
 
     @staticmethod
     def _distances(source, target: SideArrays, at: np.ndarray) -> np.ndarray:
@@ -530,6 +599,14 @@ class CatalogueIndex:
                 wanted = target.preferred_labels[int(at[i])]
                 points[i] = min(10, 5 * len(wanted & offer_facts.labels))
         return points
+
+
+def _date(ordinal) -> datetime.date | None:
+    return datetime.date.fromordinal(int(ordinal)) if ordinal else None
+
+
+def _names_of_bits(names: dict[int, str], bits: int) -> frozenset:
+    return frozenset(name for code, name in names.items() if bits >> code & 1)
 
 
 def _reserved_bits(kind_bits: Codes, reserved: str, siae: frozenset) -> int:

@@ -7,14 +7,17 @@ scored in Python, each with a short French explanation.
 """
 
 import datetime
+import functools
 import time
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import numpy as np
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from maillage.catalogue.match_index import current_index
 from maillage.catalogue.models import ExchangeMode, Listing, ReservedMarket, Side, Status
@@ -23,11 +26,13 @@ from maillage.core.text import fold
 from maillage.directory.models import (
     EssFamily,
     Establishment,
+    Label,
     Organisation,
     OrganisationSector,
     Sector,
     StructureKind,
 )
+from maillage.directory.search.memory import current_index as directory_index
 from maillage.territory.models import Commune
 
 # Rows read from SQL at most; a need in a dense city still has few candidates once the sector
@@ -51,6 +56,17 @@ ACCEPTED_MODES = {
     ExchangeMode.BARTER: {ExchangeMode.BARTER, ExchangeMode.FREE},
     ExchangeMode.TIME_BANK: {ExchangeMode.TIME_BANK, ExchangeMode.FREE},
 }
+
+
+@functools.lru_cache(maxsize=256)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+def _(message: str) -> str:
+    """gettext, remembered per language: explaining twenty results asks for ~120 messages, and
+    Django's lookup costs more than the scoring itself."""
+    return _translated(get_language(), message)
 
 
 def _sector_text(relation: int) -> str:
@@ -143,7 +159,9 @@ class SectorTree:
     """The two-level taxonomy in memory: which sectors relate to which, and how closely."""
 
     def __init__(self) -> None:
-        self.parent: dict[int, int | None] = dict(Sector.objects.values_list("id", "parent_id"))
+        rows = Sector.objects.values_list("id", "parent_id", "slug")
+        self.parent: dict[int, int | None] = {pk: parent for pk, parent, _slug in rows}
+        self.slug: dict[int, str] = {pk: slug for pk, _parent, slug in rows}
         self.children: dict[int, list[int]] = {}
         for sector_id, parent_id in self.parent.items():
             if parent_id:
@@ -642,16 +660,18 @@ def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = Non
     siae = siae_kinds()
     with_labels = bool(source.preferred_labels) or target_side == Side.NEED
     index = current_index() if relations else None
+    facts: dict[int, OrganisationFacts] = {}
     if index is None:
         candidates = _candidate_parties(source, target_side, relations, admitted, limit)
     else:
-        candidates = _best_in_index(index, source, relations, admitted, siae, limit)
+        candidates, facts = _best_in_index(index, source, relations, admitted, siae, limit)
     if not candidates:
         return []
     organisation_ids = {party.organisation_id for party, _relation in candidates.values()}
-    if source.organisation_id:
+    if source.side == Side.OFFER and source.organisation_id:  # its facts weigh for the needs
         organisation_ids.add(source.organisation_id)
-    facts = _organisation_facts(organisation_ids, with_labels=with_labels)
+    if organisation_ids - set(facts):
+        facts.update(_organisation_facts(organisation_ids - set(facts), with_labels=with_labels))
     today = timezone.localdate()
     matches = []
     for party, relation in candidates.values():
@@ -682,9 +702,9 @@ def match_party(source: Party, *, limit: int = 20, tree: SectorTree | None = Non
     return _explained(_sort(matches)[:limit])
 
 
-def _best_in_index(index, source: Party, relations, admitted, siae, limit: int) -> dict:
-    """The index's best listings for the source, and every listing of the organisations changed
-    since its build, read from the database to be scored like the database path's."""
+def _best_in_index(index, source: Party, relations, admitted, siae, limit: int) -> tuple:
+    """The index's best listings for the source with their organisations' facts, and every
+    listing of the organisations changed since its build, read from the database."""
     offer_facts = None
     if source.side == Side.OFFER and source.organisation_id:
         offer_facts = _organisation_facts([source.organisation_id], with_labels=True).get(
@@ -694,13 +714,17 @@ def _best_in_index(index, source: Party, relations, admitted, siae, limit: int) 
     best = index.best(
         source, relations, admitted=admitted, siae=siae, offer_facts=offer_facts, count=2 * limit
     )
-    among = Q(listing_id__in=best)
+    candidates = {party.listing_id: (party, relation) for party, relation, _facts in best}
+    facts = {party.organisation_id: facts for party, _relation, facts in best}
+    if offer_facts is not None:
+        facts[source.organisation_id] = offer_facts
     if index.pending:
-        among |= Q(listing__organisation_id__in=index.pending)
-    elif not best:
-        return {}
-    target_side = Side.OFFER if source.side == Side.NEED else Side.NEED
-    return _candidate_parties(source, target_side, relations, admitted, limit, among)
+        target_side = Side.OFFER if source.side == Side.NEED else Side.NEED
+        changed = Q(listing__organisation_id__in=index.pending)
+        candidates.update(
+            _candidate_parties(source, target_side, relations, admitted, limit, among=changed)
+        )
+    return candidates, facts
 
 
 def _nearest_places(need: Party, establishments) -> dict[int, tuple[float | None, Party]]:
@@ -752,6 +776,133 @@ def _with_communes(need: Party) -> Party:
     )
 
 
+# An organisation's place as the other side of a need: no period, kind, mode or quantity.
+_UNDATED = Party(side=Side.OFFER, organisation_id=None, latitude=None, longitude=None)
+
+
+def _nearest_in_database(
+    need: Party, relations: dict[int, int], excluded: set[int], admitted, limit: int, among=None
+) -> dict[int, tuple[float | None, Party]]:
+    """Organisations of a related sector with an establishment in the need's area, from SQL in
+    growing circles (bounded); only those `among` (ids) when given, in one pass."""
+    in_sectors = Exists(
+        OrganisationSector.objects.filter(
+            organisation_id=OuterRef("organisation_id"), sector_id__in=list(relations)
+        )
+    )
+    nearest: dict[int, tuple[float | None, Party]] = {}
+    for radius in [None] if among is not None else _circles(need):
+        area = _area_filter(
+            _with_communes(need),
+            "",
+            commune="commune_id",
+            epci="commune__epci_id",
+            departement="commune__departement_id",
+            radius=radius,
+        )
+        if area is None:
+            return {}
+        establishments = (
+            Establishment.objects.filter(area)
+            .filter(in_sectors)
+            .exclude(organisation_id__in=sorted(excluded))
+            .order_by()  # the model's ordering would sort every row of the circle
+        )
+        if among is not None:
+            establishments = establishments.filter(organisation_id__in=among)
+        if admitted is not None:
+            establishments = establishments.filter(_kinds_exist(admitted, "organisation_id"))
+        nearest = _nearest_places(need, establishments)
+        if len(nearest) >= CIRCLE_ENOUGH * limit:
+            break
+    return nearest
+
+
+def _nearest_in_index(
+    index, need: Party, relations: dict[int, int], excluded: set[int], admitted, count: int
+) -> dict[int, tuple[float | None, Party]]:
+    """The same from the directory's in-memory index, exactly: every published organisation of
+    a related sector with an establishment in the area is scored (the rules of score_pair for an
+    organisation without a listing), and the `count` best are returned with their nearest
+    establishment."""
+    today = timezone.localdate()
+    overlaps, start = _period(need, _UNDATED, today)  # organisations give no period
+    if not overlaps:
+        return {}
+    tree = sector_tree()
+    relation = np.zeros(index.size, dtype=np.int8)
+    for sector_id, closeness in sorted(relations.items(), key=lambda item: item[1]):
+        relation[index.sectors.positions_having(tree.slug.get(sector_id, ""))] = closeness
+    hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+    eligible = (relation > 0) & (index.valid_until >= hidden_before.toordinal())
+    if index.settled is not None:
+        eligible &= index.settled
+    eligible[index.positions_of(sorted(excluded))] = False
+    if admitted is not None:
+        eligible &= _having_any(index.kinds, admitted, index.size)
+    # Establishments within the circle, or in the listed territories.
+    establishments, distances = np.zeros(0, dtype=np.int64), np.zeros(0)
+    near = (need.latitude, need.longitude) if need.latitude is not None else None
+    if need.radius_km and near and need.longitude is not None:
+        establishments, distances = index.within(near, need.radius_km)
+    listed = _with_communes(need).area_communes
+    if listed:
+        in_territories = np.setdiff1d(index.establishments_in(listed), establishments)
+        establishments = np.concatenate([establishments, in_territories])
+        distances = np.concatenate([distances, index.distances_from(in_territories, near)])
+    keep = eligible[index.est_position[establishments]]
+    establishments, distances = establishments[keep], distances[keep]
+    if not len(establishments):
+        return {}
+    organisations = index.est_position[establishments]
+    nearest_first = np.lexsort((np.where(np.isnan(distances), np.inf, distances), organisations))
+    _unique, first = np.unique(organisations[nearest_first], return_index=True)
+    chosen = nearest_first[first]
+    establishments, distances, organisations = (
+        establishments[chosen],
+        distances[chosen],
+        organisations[chosen],
+    )
+    scale = need.radius_km or DISTANCE_SCALE_KM
+    points = np.array([0, *(SECTOR_POINTS[r] for r in (SIBLING, FAMILY, EXACT))], dtype=float)
+    score = points[relation[organisations]]
+    score += np.where(np.isnan(distances), 0.0, 20 * np.maximum(0.0, 1 - distances / scale))
+    if start:
+        score += 6
+    if need.preferred_labels:
+        slugs = Label.objects.filter(pk__in=need.preferred_labels).values_list("slug", flat=True)
+        shared = sum(_having_any(index.labels, {slug}, index.size)[organisations] for slug in slugs)
+        score += np.minimum(10, 5 * np.asarray(shared, dtype=float))
+    if need.preferred_families:
+        score += 5 * _having_any(index.families, need.preferred_families, index.size)[organisations]
+    if need.reserved_market:
+        inclusive = siae_kinds() | DISABILITY_KINDS
+        score += 5 * _having_any(index.kinds, inclusive, index.size)[organisations]
+    score += np.where(index.valid_until[organisations] >= today.toordinal(), 5, 0)
+    ids = index.ids[organisations]
+    far = np.where(np.isnan(distances), np.inf, distances)
+    best = np.lexsort((ids, far, -np.round(score)))[:count]
+    nearest = {}
+    for i in best:
+        latitude, longitude, commune = index.establishment_place(int(establishments[i]))
+        place = Party(
+            side=Side.OFFER,
+            organisation_id=int(ids[i]),
+            latitude=latitude,
+            longitude=longitude,
+            commune_id=commune,
+        )
+        nearest[int(ids[i])] = (None if np.isnan(distances[i]) else float(distances[i]), place)
+    return nearest
+
+
+def _having_any(pairs, values, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    for value in values:
+        mask[pairs.positions_having(value)] = True
+    return mask
+
+
 def match_organisations(
     need: Party, *, limit: int = 10, exclude: set[int] | None = None, tree: SectorTree | None = None
 ) -> list[Match]:
@@ -764,34 +915,18 @@ def match_organisations(
     if need.organisation_id:
         excluded.add(need.organisation_id)
     admitted = reserved_kinds(need.reserved_market)
-    in_sectors = Exists(
-        OrganisationSector.objects.filter(
-            organisation_id=OuterRef("organisation_id"), sector_id__in=list(relations)
-        )
-    )
-    nearest: dict[int, tuple[float | None, Party]] = {}
-    for radius in _circles(need):
-        area = _area_filter(
-            _with_communes(need),
-            "",
-            commune="commune_id",
-            epci="commune__epci_id",
-            departement="commune__departement_id",
-            radius=radius,
-        )
-        if area is None:
-            return []
-        establishments = (
-            Establishment.objects.filter(area)
-            .filter(in_sectors)
-            .exclude(organisation_id__in=sorted(excluded))
-            .order_by()  # the model's ordering would sort every row of the circle
-        )
-        if admitted is not None:
-            establishments = establishments.filter(_kinds_exist(admitted, "organisation_id"))
-        nearest = _nearest_places(need, establishments)
-        if len(nearest) >= CIRCLE_ENOUGH * limit:
-            break
+    index = directory_index()
+    if index is None:
+        nearest = _nearest_in_database(need, relations, excluded, admitted, limit)
+    else:
+        # Twice the page: the index's float arithmetic may order near-ties differently.
+        nearest = _nearest_in_index(index, need, relations, excluded, admitted, 2 * limit)
+        if index.pending:
+            nearest.update(
+                _nearest_in_database(
+                    need, relations, excluded, admitted, limit, among=index.pending
+                )
+            )
     if not nearest:
         return []
     sector_links: dict[int, int] = {}

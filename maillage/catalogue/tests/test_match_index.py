@@ -9,11 +9,13 @@ import pytest
 from django.utils import timezone
 
 from maillage.catalogue.match_index import keeper
-from maillage.catalogue.matching import match_party, party_of
+from maillage.catalogue.matching import match_organisations, match_party, party_of
 from maillage.catalogue.models import ExchangeMode, Kind, Listing, ReservedMarket, Side, Status
 from maillage.catalogue.services.listings import close_listing, update_listing
 from maillage.catalogue.tests.factories import listing, organisation_in, sector
 from maillage.directory.models import EssFamily, Label, Organisation
+from maillage.directory.search.memory import build_index_now
+from maillage.directory.search.memory import current_index as directory_index
 from maillage.directory.services.profile import refresh_search_text
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,14 @@ def _answers(source: Listing, path: str, settings) -> list[tuple]:
     return [
         (m.listing_id, m.score, round(m.distance_km or 0, 6), m.explanation)
         for m in match_party(party_of(source), limit=WHOLE_AREA)
+    ]
+
+
+def _organisations(source: Listing, path: str, settings) -> list[tuple]:
+    settings.DIRECTORY_MEMORY_INDEX = path
+    return [
+        (m.organisation_id, m.score, round(m.distance_km or 0, 6), m.explanation)
+        for m in match_organisations(party_of(source), limit=WHOLE_AREA)
     ]
 
 
@@ -58,6 +68,7 @@ def varied_catalogue():
             rnd.choice(COMMUNES),
             kinds=[kind] if kind else [],
             ess_family=rnd.choice(EssFamily.values),
+            sectors=rnd.sample(sectors, rnd.randint(0, 2)),
         )
         organisation.labels.set(rnd.sample(labels, rnd.randint(0, 2)))
         if n % 7 == 0:
@@ -111,6 +122,15 @@ def test_needs_get_the_same_offers_scores_and_explanations_from_both_paths(
     assert _same_answers(varied_catalogue["needs"], settings) > 100
 
 
+def test_needs_get_the_same_organisations_from_both_paths(varied_catalogue, settings):
+    compared = 0
+    for need in varied_catalogue["needs"]:
+        expected = _organisations(need, "off", settings)
+        assert _organisations(need, "sync", settings) == expected
+        compared += len(expected)
+    assert compared > 50
+
+
 def test_offers_get_the_same_needs_from_both_paths(varied_catalogue, settings):
     assert _same_answers(varied_catalogue["offers"][:30], settings) > 20
 
@@ -128,6 +148,7 @@ def test_the_index_catches_up_with_writes_without_rebuilding(
 ):
     settings.MATCHING_MEMORY_INDEX = "sync"
     built = keeper.build_now()
+    build_index_now(warm=False)  # the directory's, for organisations without a listing
     offers, rnd = varied_catalogue["offers"], varied_catalogue["rnd"]
     with django_capture_on_commit_callbacks(execute=True):
         update_listing(
@@ -151,6 +172,9 @@ def test_the_index_catches_up_with_writes_without_rebuilding(
     assert current.sides is built.sides  # caught up, not rebuilt
     assert current.pending
     assert _same_answers(varied_catalogue["needs"], settings) > 100
+    assert directory_index().pending
+    for need in varied_catalogue["needs"]:
+        assert _organisations(need, "sync", settings) == _organisations(need, "off", settings)
 
 
 def test_a_deleted_listing_makes_the_index_rebuild(

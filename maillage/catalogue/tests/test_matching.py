@@ -28,10 +28,11 @@ def matching_path(request, settings):
     """Every scenario through the database path and through the in-memory index."""
     from maillage.catalogue.match_index import keeper
 
-    settings.MATCHING_MEMORY_INDEX = request.param
+    settings.MATCHING_MEMORY_INDEX = settings.DIRECTORY_MEMORY_INDEX = request.param
     keeper.forget()
     yield request.param
     keeper.forget()
+
 
 CHAUVIGNY = "86070"  # about 23 km east of Poitiers; Châtellerault is about 32 km north
 

@@ -71,6 +71,13 @@ class ValuePairs:
         self.value_start = np.searchsorted(codes[by_value], np.arange(len(self.values) + 1))
         self.totals = np.bincount(codes, minlength=len(self.values))
 
+    def positions_having(self, value: str) -> np.ndarray:
+        """The organisations (positions) having this value."""
+        if value not in self.values:
+            return np.zeros(0, dtype=np.int32)
+        code = self.values.index(value)
+        return self.organisations_by_value[self.value_start[code] : self.value_start[code + 1]]
+
     def having(self, wanted: set[str], size: int) -> np.ndarray:
         """Mask of the organisations having at least one of the wanted values."""
         mask = np.zeros(size, dtype=bool)
@@ -395,7 +402,7 @@ class DirectoryIndex:
         if filters.bbox:
             masks["bbox"] = self._with_establishment(self._in_box(filters.bbox))
         if filters.near and filters.radius_km:
-            masks.within = self._within(filters.near, filters.radius_km)
+            masks.within = self.within(filters.near, filters.radius_km)
             masks["radius"] = self._with_establishment(masks.within[0])
         return masks
 
@@ -430,7 +437,7 @@ class DirectoryIndex:
         longitudes = self.est_longitude[band]
         return band[(longitudes >= box.min_lon) & (longitudes <= box.max_lon)]
 
-    def _within(self, near: tuple[float, float], radius_km: float) -> tuple[np.ndarray, np.ndarray]:
+    def within(self, near: tuple[float, float], radius_km: float) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the establishments within the radius, and their distances."""
         latitude, longitude = near
         candidates = self._in_box(box_around(latitude, longitude, radius_km))
@@ -439,6 +446,36 @@ class DirectoryIndex:
         )
         inside = distances <= radius_km
         return candidates[inside], distances[inside]
+
+    # -- for matching (catalogue/matching.py) ----------------------------------------------------
+
+    def positions_of(self, organisation_ids) -> np.ndarray:
+        """Positions of the organisations among these ids that the index holds."""
+        positions, found = _positions_of(self.ids, np.asarray(organisation_ids, dtype=np.int64))
+        return positions[found]
+
+    def establishments_in(self, communes) -> np.ndarray:
+        """Indices of the establishments located in these communes (INSEE codes)."""
+        wanted = [self.commune_index[c] for c in communes if c in self.commune_index]
+        return np.flatnonzero(np.isin(self.est_commune, wanted))
+
+    def distances_from(self, establishments: np.ndarray, near: tuple[float, float] | None):
+        """Distances (km) of these establishments from a point; NaN without a point."""
+        if near is None:
+            return np.full(len(establishments), np.nan)
+        latitudes, longitudes = self.est_latitude, self.est_longitude
+        return _haversine_km(latitudes[establishments], longitudes[establishments], *near)
+
+    def establishment_place(self, establishment: int) -> tuple[float | None, float | None, str]:
+        """An establishment's point and commune code."""
+        if not hasattr(self, "_commune_codes"):
+            self._commune_codes = {i: code for code, i in self.commune_index.items()}
+        latitude, longitude = self.est_latitude[establishment], self.est_longitude[establishment]
+        return (
+            None if np.isnan(latitude) else float(latitude),
+            None if np.isnan(longitude) else float(longitude),
+            self._commune_codes.get(int(self.est_commune[establishment]), ""),
+        )
 
     def _matching(self, query: str) -> np.ndarray:
         """Mask of the organisations whose text contains every word (the engine's index).
