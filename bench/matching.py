@@ -31,6 +31,8 @@ UNITS = ["kg", "heures", "repas", "m²"]
 
 def configure(engine: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+    # Indexes built here, before measuring, as each worker does when it starts.
+    os.environ["DIRECTORY_MEMORY_INDEX"] = os.environ["MATCHING_MEMORY_INDEX"] = "sync"
     if engine == "sqlite":
         SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
@@ -272,6 +274,26 @@ def generate_listings(size: int, offers: int, needs: int) -> dict:
     }
 
 
+def build_indexes() -> dict:
+    """The two in-memory indexes matching reads: the directory's (organisations without a
+    listing) and the catalogue's (open listings), built as a worker builds them at start."""
+    from maillage.catalogue.match_index import keeper
+    from maillage.directory.search.memory import build_index_now
+
+    def rss_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    started, before = time.perf_counter(), rss_mb()
+    build_index_now(warm=False)
+    directory = {"seconds": round(time.perf_counter() - started, 1)}
+    started, middle = time.perf_counter(), rss_mb()
+    keeper.build_now()
+    catalogue = {"seconds": round(time.perf_counter() - started, 1)}
+    directory["peak_rss_growth_mb"] = round(middle - before, 1)
+    catalogue["peak_rss_growth_mb"] = round(rss_mb() - middle, 1)
+    return {"directory": directory, "catalogue": catalogue}
+
+
 def measure_single(needs: list, runs: int) -> dict:
     """The full service behind the need page and the API: offers, then organisations."""
     from maillage.catalogue.matching import match_party, matches_for, party_of
@@ -291,6 +313,37 @@ def measure_single(needs: list, runs: int) -> dict:
         "offers_only": percentiles(offers_only),
         "offers_found_median": statistics.median(found),
     }
+
+
+def measure_offers(offers: list) -> dict:
+    """The other direction: one offer → ranked needs (the offer page)."""
+    from maillage.catalogue.matching import match_party, party_of
+
+    samples = []
+    for listing in offers:
+        started = time.perf_counter()
+        match_party(party_of(listing))
+        samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+def measure_database_path(needs: list) -> dict:
+    """The same service without the in-memory index (SQL candidates in growing circles, the
+    path each worker takes until its index is built): for comparison."""
+    from django.conf import settings
+
+    from maillage.catalogue.matching import match_party, party_of
+
+    settings.MATCHING_MEMORY_INDEX = "off"
+    try:
+        samples = []
+        for listing in needs:
+            started = time.perf_counter()
+            match_party(party_of(listing))
+            samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        settings.MATCHING_MEMORY_INDEX = "sync"
+    return percentiles(samples)
 
 
 def measure_batch(count: int) -> dict:
@@ -396,9 +449,10 @@ def naive_match(need) -> list:
             today=today,
             scale_km=source.radius_km or DISTANCE_SCALE_KM,
         )
-        if result:
-            scored.append((-result[0], offer.listing_id))
-    return sorted(scored)[:20]
+        if result:  # matching's order: score, then distance, then id
+            far = distance if distance is not None else float("inf")
+            scored.append((-result[0], far, offer.listing_id))
+    return [(score, pk) for score, _far, pk in sorted(scored)[:20]]
 
 
 def measure_naive(needs: list) -> dict:
@@ -433,10 +487,18 @@ def main() -> None:
     print(f"organisations: {organisations}", flush=True)
     load = generate_listings(arguments.size, arguments.offers, arguments.needs)
     print(f"listings: {load}", flush=True)
+    indexes = build_indexes()
+    print(f"indexes: {indexes}", flush=True)
     sample = list(Listing.objects.filter(side="need").order_by("pk")[: arguments.sample])
     measure_single(sample[:5], 1)  # warm-up: connections, caches
     single = measure_single(sample, 2)
     print(f"single: {single}", flush=True)
+    offers = measure_offers(
+        list(Listing.objects.filter(side="offer").order_by("pk")[: arguments.sample])
+    )
+    print(f"offers: {offers}", flush=True)
+    database_path = measure_database_path(sample[: arguments.sample // 4])
+    print(f"database path: {database_path}", flush=True)
     batch = measure_batch(arguments.needs)
     print(f"batch: {batch}", flush=True)
     naive = measure_naive(sample[: arguments.naive])
@@ -445,7 +507,10 @@ def main() -> None:
         "engine": arguments.engine,
         "organisations": organisations,
         "listings": load,
+        "indexes": indexes,
         "single": single,
+        "offers": offers,
+        "database_path": database_path,
         "batch": batch,
         "naive": naive,
         "ratio_p50": round(naive["p50"] / single["offers_only"]["p50"], 1),

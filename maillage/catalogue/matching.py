@@ -833,31 +833,37 @@ def _nearest_in_index(
     relation = np.zeros(index.size, dtype=np.int8)
     for sector_id, closeness in sorted(relations.items(), key=lambda item: item[1]):
         relation[index.sectors.positions_having(tree.slug.get(sector_id, ""))] = closeness
-    hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
-    eligible = (relation > 0) & (index.valid_until >= hidden_before.toordinal())
-    if index.settled is not None:
-        eligible &= index.settled
-    eligible[index.positions_of(sorted(excluded))] = False
-    if admitted is not None:
-        eligible &= _having_any(index.kinds, admitted, index.size)
-    # Establishments within the circle, or in the listed territories.
-    establishments, distances = np.zeros(0, dtype=np.int64), np.zeros(0)
+    # Establishments within the circle, or in the listed territories, of a related sector.
+    in_area = np.zeros(len(index.est_ids), dtype=bool)
     near = (need.latitude, need.longitude) if need.latitude is not None else None
     if need.radius_km and near and need.longitude is not None:
-        establishments, distances = index.within(near, need.radius_km)
+        in_area[index.within(near, need.radius_km)[0]] = True
     listed = _with_communes(need).area_communes
     if listed:
-        in_territories = np.setdiff1d(index.establishments_in(listed), establishments)
-        establishments = np.concatenate([establishments, in_territories])
-        distances = np.concatenate([distances, index.distances_from(in_territories, near)])
-    keep = eligible[index.est_position[establishments]]
-    establishments, distances = establishments[keep], distances[keep]
+        in_area[index.establishments_in(listed)] = True
+    establishments = np.flatnonzero(in_area)
+    organisations = index.est_position[establishments]
+    related = relation[organisations] > 0
+    establishments, organisations = establishments[related], organisations[related]
+    distances = index.distances_from(establishments, near)
+    hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+    keep = index.valid_until[organisations] >= hidden_before.toordinal()
+    if index.settled is not None:
+        keep &= index.settled[organisations]
+    keep &= ~np.isin(organisations, index.positions_of(sorted(excluded)))
+    if admitted is not None:
+        keep &= index.kinds.counts_among(organisations, admitted) > 0
+    establishments, distances, organisations = (
+        establishments[keep],
+        distances[keep],
+        organisations[keep],
+    )
     if not len(establishments):
         return {}
-    organisations = index.est_position[establishments]
+    # Each organisation once, at its nearest establishment.
     nearest_first = np.lexsort((np.where(np.isnan(distances), np.inf, distances), organisations))
-    _unique, first = np.unique(organisations[nearest_first], return_index=True)
-    chosen = nearest_first[first]
+    in_order = organisations[nearest_first]
+    chosen = nearest_first[np.flatnonzero(np.r_[True, in_order[1:] != in_order[:-1]])]
     establishments, distances, organisations = (
         establishments[chosen],
         distances[chosen],
@@ -870,14 +876,15 @@ def _nearest_in_index(
     if start:
         score += 6
     if need.preferred_labels:
-        slugs = Label.objects.filter(pk__in=need.preferred_labels).values_list("slug", flat=True)
-        shared = sum(_having_any(index.labels, {slug}, index.size)[organisations] for slug in slugs)
-        score += np.minimum(10, 5 * np.asarray(shared, dtype=float))
+        slugs = set(
+            Label.objects.filter(pk__in=need.preferred_labels).values_list("slug", flat=True)
+        )
+        score += np.minimum(10, 5 * index.labels.counts_among(organisations, slugs))
     if need.preferred_families:
-        score += 5 * _having_any(index.families, need.preferred_families, index.size)[organisations]
+        score += 5 * (index.families.counts_among(organisations, need.preferred_families) > 0)
     if need.reserved_market:
         inclusive = siae_kinds() | DISABILITY_KINDS
-        score += 5 * _having_any(index.kinds, inclusive, index.size)[organisations]
+        score += 5 * (index.kinds.counts_among(organisations, inclusive) > 0)
     score += np.where(index.valid_until[organisations] >= today.toordinal(), 5, 0)
     ids = index.ids[organisations]
     far = np.where(np.isnan(distances), np.inf, distances)
@@ -894,13 +901,6 @@ def _nearest_in_index(
         )
         nearest[int(ids[i])] = (None if np.isnan(distances[i]) else float(distances[i]), place)
     return nearest
-
-
-def _having_any(pairs, values, size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    for value in values:
-        mask[pairs.positions_having(value)] = True
-    return mask
 
 
 def match_organisations(

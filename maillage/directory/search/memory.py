@@ -71,6 +71,15 @@ class ValuePairs:
         self.value_start = np.searchsorted(codes[by_value], np.arange(len(self.values) + 1))
         self.totals = np.bincount(codes, minlength=len(self.values))
 
+    def counts_among(self, positions: np.ndarray, wanted) -> np.ndarray:
+        """For each of these organisations, how many of the wanted values it has."""
+        codes = [code for code, value in enumerate(self.values) if value in wanted]
+        starts = self.organisation_start[positions]
+        lengths = self.organisation_start[positions + 1] - starts
+        owner = np.repeat(np.arange(len(positions)), lengths)
+        hit = np.isin(self._codes_of(positions), codes)
+        return np.bincount(owner[hit], minlength=len(positions))
+
     def positions_having(self, value: str) -> np.ndarray:
         """The organisations (positions) having this value."""
         if value not in self.values:
@@ -454,10 +463,20 @@ class DirectoryIndex:
         positions, found = _positions_of(self.ids, np.asarray(organisation_ids, dtype=np.int64))
         return positions[found]
 
+    @cached_property
+    def _establishments_by_commune(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.est_commune, kind="stable")
+        starts = np.searchsorted(self.est_commune[order], np.arange(len(self.commune_index) + 2))
+        return order, starts
+
     def establishments_in(self, communes) -> np.ndarray:
-        """Indices of the establishments located in these communes (INSEE codes)."""
-        wanted = [self.commune_index[c] for c in communes if c in self.commune_index]
-        return np.flatnonzero(np.isin(self.est_commune, wanted))
+        """Indices of the establishments located in these communes (INSEE codes), in slices of
+        an order by commune (a département's 300 communes, not a pass over every establishment)."""
+        order, starts = self._establishments_by_commune
+        codes = sorted(self.commune_index[c] for c in communes if c in self.commune_index)
+        if not codes:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(np.concatenate([order[starts[c] : starts[c + 1]] for c in codes]))
 
     def distances_from(self, establishments: np.ndarray, near: tuple[float, float] | None):
         """Distances (km) of these establishments from a point; NaN without a point."""
