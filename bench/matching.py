@@ -372,6 +372,7 @@ def naive_match(need) -> list:
         _organisation_facts,
         _serves,
         party_of,
+        reserved_kinds,
         score_pair,
         sector_tree,
         siae_kinds,
@@ -380,6 +381,7 @@ def naive_match(need) -> list:
 
     source = party_of(need)
     relations = sector_tree().related(source.sector_ids)
+    admitted = reserved_kinds(source.reserved_market)
     sectors: dict[int, list[int]] = {}
     for listing_id, sector_id in Listing.sectors.through.objects.filter(
         listing__side="offer", listing__status="open"
@@ -429,16 +431,23 @@ def naive_match(need) -> list:
             area_departements=frozenset(areas.get(row[0], ())),
             listing_id=row[0],
         )
+        if offer.organisation_id == source.organisation_id:
+            continue
         relation = max((relations.get(s, 0) for s in sectors.get(row[0], [])), default=0)
         distance = _distance(source, offer)
         if relation and _serves(source, offer, distance) and _serves(offer, source, distance):
             candidates.append((offer, relation, distance))
     facts = _organisation_facts(
-        {offer.organisation_id for offer, _r, _d in candidates}, with_labels=False
+        {offer.organisation_id for offer, _r, _d in candidates},
+        with_labels=bool(source.preferred_labels),
     )
     today, siae = timezone.localdate(), siae_kinds()
     scored = []
     for offer, relation, distance in candidates:
+        if offer.organisation_id not in facts:  # hidden profile
+            continue
+        if admitted is not None and not facts[offer.organisation_id].kinds & admitted:
+            continue
         result = score_pair(
             need=source,
             offer=offer,

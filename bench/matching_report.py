@@ -51,6 +51,7 @@ def engine_lines(result: dict) -> list[str]:
     listings = result["listings"]
     batch = result["batch"]
     single = result["single"]
+    indexes = result["indexes"]
     origin = (
         "already in the benchmark database"
         if organisations.get("reused")
@@ -67,7 +68,10 @@ def engine_lines(result: dict) -> list[str]:
         f"{n(organisations['organisations'])} organisations ({origin}); "
         f"{n(listings['offers'])} open offers and {n(listings['needs'])} needs ({made}). "
         f"Load average at the end: {', '.join(f'{v:.1f}' for v in result['load_average'])}; "
-        f"peak RSS {result['peak_rss_mb']} MB.",
+        f"peak RSS {result['peak_rss_mb']} MB. In-memory indexes built before measuring, as a "
+        f"worker does when it starts: the directory's in {indexes['directory']['seconds']} s, "
+        f"the open listings' in {indexes['catalogue']['seconds']} s (peak RSS growth during "
+        f"that build: {indexes['catalogue']['peak_rss_growth_mb']} MB).",
         "",
         "| measure (ms, one process, in Python) | n | p50 | p95 | p99 | max | |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -75,6 +79,11 @@ def engine_lines(result: dict) -> list[str]:
         row(
             "one need → offers + organisations without an offer (`matches_for`, page and API)",
             single["full"],
+        ),
+        row("one offer → ranked needs (`match_party`)", result["offers"]),
+        row(
+            "one need → ranked offers from SQL, without the in-memory index (fallback)",
+            result["database_path"],
         ),
         row("naive: every open offer read and scored in Python", result["naive"]),
         "",
@@ -92,9 +101,8 @@ def main() -> None:
     lines = [
         "## Matching offers and needs",
         "",
-        f"Measured on {date.today().isoformat()}: {machine()}. **The two cores were shared with "
-        "other engineers' test suites and benchmarks during the run**, so the tails are noisier "
-        "than on an idle machine.",
+        f"Measured on {date.today().isoformat()}: {machine()}, one engine after the other, "
+        "nothing else running.",
         "",
         "Command: `make bench-matching` (also part of `make bench`): `bench/matching.py sqlite`, "
         "`bench/matching.py postgresql`, then `bench/matching_report.py`. Organisations come from "

@@ -16,6 +16,7 @@ arrays, and matching reads their listings from the database. A thread rebuilds i
 
 import copy
 import datetime
+import itertools
 import time
 
 import numpy as np
@@ -43,6 +44,7 @@ MAX_PENDING = 2000
 REBUILD_AFTER_SECONDS = 120
 MAX_CATCH_UP_AGE = datetime.timedelta(hours=12)
 FAR = np.inf
+BUILD_CHUNK = 20_000
 
 
 # -- versions ----------------------------------------------------------------------------------
@@ -146,60 +148,18 @@ class SideArrays:
 
     def __init__(self, side: str, territories: Codes, units: Codes, kind_bits: Codes) -> None:
         self.side = side
-        rows = list(Listing.objects.filter(side=side).open().order_by("pk").values_list(*COLUMNS))
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
-        (
-            ids,
-            organisations,
-            latitudes,
-            longitudes,
-            communes,
-            epcis,
-            departements,
-            radii,
-            kinds,
-            modes,
-            quantities,
-            unit_names,
-            starts,
-            ends,
-            reserved,
-            families_wanted,
-            expiries,
-            published,
-            valid_until,
-            families,
-            on_quote,
-        ) = columns
-        self.ids = np.array(ids, dtype=np.int64)
-        self.organisation = np.array(organisations, dtype=np.int64)
-        self.latitude = np.array(latitudes, dtype=np.float64)  # None → NaN
-        self.longitude = np.array(longitudes, dtype=np.float64)
-        self.commune = np.array([territories.add(c) for c in communes], dtype=np.int32)
-        self.epci = np.array([territories.add(e) for e in epcis], dtype=np.int32)
-        self.departement = np.array([territories.add(d) for d in departements], dtype=np.int32)
-        self.radius = np.array([r or 0 for r in radii], dtype=np.float64)
-        self.kind = np.array([KINDS.add(k) for k in kinds], dtype=np.int16)
-        self.mode = np.array([MODES.of(m) for m in modes], dtype=np.int16)
-        self.quantity = np.array([float(q) if q else np.nan for q in quantities])
-        self.unit = np.array([units.add(fold(u or "")) for u in unit_names], dtype=np.int32)
-        self.start = np.array([_ordinal(d) for d in starts], dtype=np.int32)
-        self.end = np.array([_ordinal(d) for d in ends], dtype=np.int32)
-        self.expires = np.array([_ordinal(d) for d in expiries], dtype=np.int32)
-        self.reserved = np.array([RESERVED.of(r) for r in reserved], dtype=np.int16)
-        self.families_wanted = np.array(
-            [_bits(FAMILIES, f or ()) for f in families_wanted], dtype=np.int64
-        )
-        self.published = np.array(published, dtype=bool)
-        self.valid_until = np.array([_ordinal(d) for d in valid_until], dtype=np.int32)
-        self.family = np.array([FAMILIES.of(f or None) for f in families], dtype=np.int16)
-        self.price_on_quote = np.array(on_quote, dtype=bool)
         # Exact values for the few listings kept (explanations print them as typed).
-        self.measured = {
-            position: (quantity, unit_names[position])
-            for position, quantity in enumerate(quantities)
-            if quantity is not None
-        }
+        self.measured: dict[int, tuple] = {}
+        query = Listing.objects.filter(side=side).open().order_by("pk").values_list(*COLUMNS)
+        rows, parts, position = query.iterator(chunk_size=BUILD_CHUNK), [], 0
+        # Converted a chunk at a time: 200,000 rows of Python objects would cost ten times the
+        # arrays' memory during the build.
+        while chunk := list(itertools.islice(rows, BUILD_CHUNK)):
+            parts.append(self._converted(chunk, position, territories, units))
+            position += len(chunk)
+        parts = parts or [self._converted([], 0, territories, units)]
+        for name in parts[0]:
+            setattr(self, name, np.concatenate([part[name] for part in parts]))
         open_listings = Listing.objects.filter(side=side).open()
         self._load_sectors(open_listings)
         self._load_areas(open_listings, territories)
@@ -211,6 +171,46 @@ class SideArrays:
                 self.preferred_labels[position] = frozenset(label_ids)
         self.has_preferred_labels = np.zeros(len(self.ids), dtype=bool)
         self.has_preferred_labels[list(self.preferred_labels)] = True
+
+    def _converted(
+        self, rows: list[tuple], first: int, territories: Codes, units: Codes
+    ) -> dict[str, np.ndarray]:
+        values = zip(*rows, strict=True) if rows else [()] * len(COLUMNS)
+        column = dict(zip(COLUMNS, values, strict=True))
+        for offset, quantity in enumerate(column["quantity"]):
+            if quantity is not None:
+                self.measured[first + offset] = (quantity, column["unit"][offset])
+        return {
+            "ids": np.array(column["id"], dtype=np.int64),
+            "organisation": np.array(column["organisation_id"], dtype=np.int64),
+            "latitude": np.array(column["latitude"], dtype=np.float64),  # None → NaN
+            "longitude": np.array(column["longitude"], dtype=np.float64),
+            "commune": np.array([territories.add(c) for c in column["commune_id"]], np.int32),
+            "epci": np.array([territories.add(e) for e in column["epci_id"]], np.int32),
+            "departement": np.array(
+                [territories.add(d) for d in column["departement_id"]], np.int32
+            ),
+            "radius": np.array([r or 0 for r in column["radius_km"]], dtype=np.float64),
+            "kind": np.array([KINDS.add(k) for k in column["kind"]], dtype=np.int16),
+            "mode": np.array([MODES.of(m) for m in column["exchange_mode"]], dtype=np.int16),
+            "quantity": np.array([float(q) if q else np.nan for q in column["quantity"]]),
+            "unit": np.array([units.add(fold(u or "")) for u in column["unit"]], np.int32),
+            "start": np.array([_ordinal(d) for d in column["available_from"]], np.int32),
+            "end": np.array([_ordinal(d) for d in column["available_until"]], np.int32),
+            "expires": np.array([_ordinal(d) for d in column["expires_on"]], np.int32),
+            "reserved": np.array([RESERVED.of(r) for r in column["reserved_market"]], np.int16),
+            "families_wanted": np.array(
+                [_bits(FAMILIES, f or ()) for f in column["preferred_families"]], np.int64
+            ),
+            "published": np.array(column["organisation__is_published"], dtype=bool),
+            "valid_until": np.array(
+                [_ordinal(d) for d in column["organisation__valid_until"]], np.int32
+            ),
+            "family": np.array(
+                [FAMILIES.of(f or None) for f in column["organisation__ess_family"]], np.int16
+            ),
+            "price_on_quote": np.array(column["price_on_quote"], dtype=bool),
+        }
 
     def _grouped(self, pairs) -> list[tuple[int, list]]:
         """(listing id, value) pairs as (position, values), for the listings in the arrays."""

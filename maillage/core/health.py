@@ -63,7 +63,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     """Ready for traffic: database, shared cache, and every migration applied. Also says whether
-    this worker's directory index is built: without it, searches still work, only slower."""
+    this worker's in-memory indexes are built: without them, searches and matches still work,
+    only slower."""
+    from maillage.catalogue.match_index import keeper as matching_index
     from maillage.directory.search.memory import index_state
 
     checks = {"database": _database_ok(), "cache": _cache_ok()}
@@ -74,6 +76,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
             "status": "ok" if ok else "error",
             **checks,
             "directory_index": index_state() if ok else "unknown",
+            "matching_index": matching_index.state() if ok else "unknown",
         },
         status=200 if ok else 503,
     )

@@ -31,7 +31,9 @@ def test_readyz_checks_database_cache_and_migrations(client, db):
         "database": True,
         "cache": True,
         "migrations": True,
-        "directory_index": "ready",  # tests build it at once (DIRECTORY_MEMORY_INDEX = "sync")
+        # Tests build them at once (DIRECTORY_MEMORY_INDEX = MATCHING_MEMORY_INDEX = "sync").
+        "directory_index": "ready",
+        "matching_index": "ready",
     }
 
 
