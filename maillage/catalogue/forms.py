@@ -461,14 +461,36 @@ class SavedSearchForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
+    near = forms.CharField(
+        label=gettext_lazy("Près de (commune ou code postal)"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy("Laissez vide pour toute la France, ou choisissez un département."),
+    )
+
     class Meta:
         model = SavedSearch
-        fields = ["name", "query", "side", "kinds", "sectors", "departement", "frequency"]
+        fields = [
+            "name",
+            "query",
+            "side",
+            "kinds",
+            "sectors",
+            "near",
+            "radius_km",
+            "departement",
+            "frequency",
+        ]
+        help_texts = {"radius_km": gettext_lazy("30 km si vous n'indiquez rien.")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sectors"].widget.choices = sector_choices()
         self.fields["side"].choices = [("", _("Les deux")), *Side.choices]
+
+    def clean_near(self) -> Commune | None:
+        text = self.cleaned_data.get("near")
+        return resolve_commune(text) if text else None
 
     def search_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

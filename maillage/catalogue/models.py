@@ -417,12 +417,33 @@ class SavedSearch(TimeStampedModel):
         related_name="+",
         verbose_name=_("département"),
     )
+    near = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("près de"),
+    )
+    radius_km = models.PositiveIntegerField(
+        _("rayon (km)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, _("Le rayon doit être d'au moins 1 km.")),
+            MaxValueValidator(
+                MAX_RADIUS_KM, _("Le rayon ne peut pas dépasser %(limit_value)s km.")
+            ),
+        ],
+    )
     frequency = models.CharField(
         _("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
     )
     is_active = models.BooleanField(_("active"), default=True)
     last_sent_at = models.DateTimeField(_("dernier envoi"), null=True, blank=True)
     feed_token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+
+    DEFAULT_RADIUS_KM = 30
 
     class Meta:
         ordering = ["name"]
@@ -431,6 +452,24 @@ class SavedSearch(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.radius_km and not self.near_id:
+            raise ValidationError(
+                {"near": _("Indiquez la commune autour de laquelle compter ce rayon.")}
+            )
+        if self.near_id and not self.radius_km:
+            self.radius_km = self.DEFAULT_RADIUS_KM
+
+    @property
+    def area_text(self) -> str:
+        """« à 30 km de Poitiers », « Vienne », or nothing: the area in words."""
+        if self.near_id:
+            return _("à %(radius)s km de %(commune)s") % {
+                "radius": self.radius_km,
+                "commune": self.near.name,
+            }
+        return str(self.departement) if self.departement_id else ""
 
 
 class NeedReport(TimeStampedModel):

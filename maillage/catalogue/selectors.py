@@ -12,6 +12,7 @@ from maillage.catalogue.models import ContactMessage, Deal, Listing, NeedReport
 from maillage.catalogue.permissions import can_publish, can_qualify, is_party_to
 from maillage.core.geo import box_around, cells_covering, haversine_km
 from maillage.directory.models import Organisation, Sector
+from maillage.directory.search.query import distance_km
 from maillage.territory.models import Commune
 
 
@@ -45,18 +46,29 @@ def search_listings(filters: ListingFilters) -> QuerySet:
         )
     if filters.departement_id:
         listings = listings.filter(departement_id=filters.departement_id)
-    if filters.near is not None and filters.near.latitude is not None:
-        radius = filters.radius_km or 30
-        lat, lon = filters.near.latitude, filters.near.longitude
-        box = box_around(lat, lon, radius)
-        listings = listings.filter(
-            latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
-        )
-        covering = cells_covering(lat, lon, radius)
-        if covering:
-            column, cells = covering
-            listings = listings.filter(**{f"{column}__in": cells})
+    if filters.near is not None:
+        listings = within_circle(listings, filters.near, filters.radius_km or 30)
     return listings.select_related("organisation", "commune").prefetch_related("sectors")
+
+
+def within_circle(listings: QuerySet, near: Commune, radius_km: int) -> QuerySet:
+    """The listings located within `radius_km` of the commune: prefiltered on the H3 cells
+    covering the circle and a latitude/longitude box (indexed), then the exact distance in SQL.
+    A commune without a point selects nothing rather than everything."""
+    if near.latitude is None or near.longitude is None:
+        return listings.none()
+    lat, lon = near.latitude, near.longitude
+    box = box_around(lat, lon, radius_km)
+    listings = listings.filter(
+        latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
+    )
+    covering = cells_covering(lat, lon, radius_km)
+    if covering:
+        column, cells = covering
+        listings = listings.filter(**{f"{column}__in": cells})
+    return listings.alias(distance_km=distance_km("latitude", "longitude", lat, lon)).filter(
+        distance_km__lte=radius_km
+    )
 
 
 def with_distances(

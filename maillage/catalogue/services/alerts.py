@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from maillage.catalogue import emails
 from maillage.catalogue.models import Listing, SavedSearch
+from maillage.catalogue.selectors import within_circle
 
 UNSUBSCRIBE_SALT = "maillage.catalogue.unsubscribe"
 PERIODS = {
@@ -53,6 +54,8 @@ def listings_for(saved: SavedSearch) -> QuerySet:
         )
     if saved.departement_id:
         listings = listings.filter(departement_id=saved.departement_id)
+    if saved.near_id:
+        listings = within_circle(listings, saved.near, saved.radius_km or saved.DEFAULT_RADIUS_KM)
     return listings.select_related("organisation", "commune").order_by("-created_at", "-pk")
 
 

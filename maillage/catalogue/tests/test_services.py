@@ -17,6 +17,7 @@ from maillage.catalogue.selectors import (
 from maillage.catalogue.services import alerts, contacts, listings, reports
 from maillage.catalogue.tests.factories import (
     CHATELLERAULT,
+    GAP,
     POITIERS,
     offer,
     organisation_in,
@@ -297,6 +298,34 @@ def test_a_digest_sends_new_listings_once_with_an_unsubscribe_link(
     assert alerts.read_unsubscribe_token(token) == saved
     alerts.unsubscribe(saved=saved)
     assert not SavedSearch.objects.get(pk=saved.pk).is_active
+
+
+def test_an_alert_around_a_commune_keeps_the_listings_within_its_radius():
+    user = UserFactory()
+    saved = alerts.save_search(
+        user=user,
+        data={"name": "Autour de Poitiers", "near": Commune.objects.get(pk=POITIERS)},
+    )
+    close = offer(title="Tonte à Chauvigny", commune="86070")  # 25 km
+    offer(title="Tonte à Montmorillon", commune="86165")  # 45 km
+    offer(title="Tonte à Gap", commune=GAP)
+
+    assert saved.radius_km == SavedSearch.DEFAULT_RADIUS_KM
+    assert saved.area_text == "à 30 km de Poitiers"
+    assert list(alerts.listings_for(saved)) == [close]
+    saved.radius_km = 50
+    assert {listing.title for listing in alerts.listings_for(saved)} == {
+        "Tonte à Chauvigny",
+        "Tonte à Montmorillon",
+    }
+
+
+def test_an_alert_radius_needs_a_commune():
+    with pytest.raises(ValidationError) as error:
+        alerts.save_search(user=UserFactory(), data={"name": "Rayon seul", "radius_km": 20})
+    assert error.value.message_dict == {
+        "near": ["Indiquez la commune autour de laquelle compter ce rayon."]
+    }
 
 
 def test_a_forged_unsubscribe_link_is_refused():

@@ -218,6 +218,21 @@ def test_an_alert_has_an_atom_feed_and_an_unsubscribe_page(client):
     assert not SavedSearch.objects.get().is_active
 
 
+def test_an_alert_around_a_commune_is_created_from_the_form_and_keeps_what_was_typed(client):
+    client.force_login(UserFactory())
+    typo = {"name": "Près de chez moi", "near": "Poitiersss", "radius_km": "20"}
+    typo["frequency"] = "weekly"
+
+    refused = client.post(reverse("catalogue:alerts"), typo)
+
+    assert "Commune introuvable : « Poitiersss »" in refused.content.decode()
+    assert 'value="Poitiersss"' in refused.content.decode()
+    client.post(reverse("catalogue:alerts"), {**typo, "near": "86000"})
+    saved = SavedSearch.objects.get()
+    assert (saved.near_id, saved.radius_km) == (POITIERS, 20)
+    assert "à 20 km de Poitiers" in client.get(reverse("catalogue:alerts")).content.decode()
+
+
 def test_api_lists_offers_and_needs_and_their_matches(client):
     near = offer(title="Tonte", commune=CHATELLERAULT, radius_km=50)
     wanted = need(radius_km=50)

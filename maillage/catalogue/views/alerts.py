@@ -25,8 +25,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     }
     if request.GET.get("kind"):
         initial["kinds"] = [request.GET["kind"]]
-    if request.GET.get("departement"):
-        initial["departement"] = request.GET["departement"]
+    for name in ("departement", "near", "radius_km"):  # the listing search's own filters
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
     form = SavedSearchForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,7 +42,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "catalogue/alerts.html",
         {
             "form": form,
-            "alerts": SavedSearch.objects.filter(user=request.user).prefetch_related("sectors"),
+            "alerts": SavedSearch.objects.filter(user=request.user)
+            .select_related("near", "departement")
+            .prefetch_related("sectors"),
         },
     )
 
