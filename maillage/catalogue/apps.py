@@ -53,7 +53,22 @@ class CatalogueConfig(AppConfig):
                 }
                 for s in SavedSearch.objects.filter(user=user)
             ],
+            "besoins_signales": [
+                {
+                    "besoin": r.what,
+                    "commune": r.commune.name,
+                    "nom_indique": r.reporter_name,
+                    "email_indique": r.reporter_email,
+                    "etat": r.status,
+                    "le": r.created_at.isoformat(),
+                }
+                for r in _reports_of(user).select_related("commune")
+            ],
         }
+
+    def forget_personal_data(self, user) -> None:
+        """Needs reports keep what was reported, not who reported it (called on account deletion)."""
+        _reports_of(user).update(reporter_name="", reporter_email="")
 
 
 def _listing_saved(action: str = "post_save", **_kwargs) -> None:
@@ -67,3 +82,22 @@ def _listing_deleted(**_kwargs) -> None:
     from maillage.catalogue.match_index import catalogue_changed
 
     catalogue_changed(bulk=True)
+
+
+def _reports_of(user):
+    """Needs reports are not tied to accounts: those left with one of the person's verified
+    addresses are theirs."""
+    from allauth.account.models import EmailAddress
+    from django.db.models import Q
+
+    from maillage.catalogue.models import NeedReport
+
+    addresses = set(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+    if not addresses:
+        return NeedReport.objects.none()
+    matches = Q()
+    for address in addresses:
+        matches |= Q(reporter_email__iexact=address)
+    return NeedReport.objects.filter(matches)

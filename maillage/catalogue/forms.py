@@ -492,5 +492,11 @@ class SavedSearchForm(forms.ModelForm):
         text = self.cleaned_data.get("near")
         return resolve_commune(text) if text else None
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "near" in self.errors:  # the radius is not what went wrong: one message, not two
+            cleaned.pop("radius_km", None)
+        return cleaned
+
     def search_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

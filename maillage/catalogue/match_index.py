@@ -271,13 +271,14 @@ class SideArrays:
             "organisation_id", "structurekind_id"
         ):
             kinds[organisation_id] = kinds.get(organisation_id, 0) | (1 << kind_bits.of(code))
-        self.labels: dict[int, frozenset] = {}
         by_organisation: dict[int, set] = {}
         for organisation_id, label_id in Organisation.labels.through.objects.filter(
             listed
         ).values_list("organisation_id", "label_id"):
             by_organisation.setdefault(organisation_id, set()).add(label_id)
-        self.labels = {pk: frozenset(labels) for pk, labels in by_organisation.items()}
+        self.labels: dict[int, frozenset] = {
+            pk: frozenset(labels) for pk, labels in by_organisation.items()
+        }
         kind_of = np.array([kinds.get(int(pk), 0) for pk in organisations], dtype=np.int64)
         at = np.searchsorted(organisations, self.organisation)
         self.kinds = kind_of[at] if len(organisations) else np.zeros(0, dtype=np.int64)
@@ -380,9 +381,16 @@ class CatalogueIndex:
         """The `count` best listings of the other side for `source` (a matching.Party), as
         (Party, relation, organisation facts), scored with matching.score_pair's rules;
         `admitted`: the structure kinds a need's reservation admits (None: no reservation);
-        `offer_facts`: the source offer's
-        organisation facts (matching.OrganisationFacts), None for a need."""
-        from maillage.catalogue.matching import DISABILITY_KINDS, DISTANCE_SCALE_KM, SECTOR_POINTS
+        `offer_facts`: the source offer's organisation facts (matching.OrganisationFacts), None
+        for a need."""
+        from maillage.catalogue.matching import (
+            DISABILITY_KINDS,
+            DISTANCE_SCALE_KM,
+            EXACT,
+            FAMILY,
+            SECTOR_POINTS,
+            SIBLING,
+        )
 
         target = self.sides[Side.OFFER if source.side == Side.NEED else Side.NEED]
         today = timezone.localdate()
@@ -426,7 +434,9 @@ class CatalogueIndex:
             at,
             distance,
             relation=relation[at],
-            points=np.array([0] + [SECTOR_POINTS[r] for r in (1, 2, 3)], dtype=np.float64),
+            points=np.array(
+                [0, *(SECTOR_POINTS[r] for r in (SIBLING, FAMILY, EXACT))], dtype=float
+            ),
             today=today.toordinal(),
             scale_km=DISTANCE_SCALE_KM,
             offer_facts=offer_facts,

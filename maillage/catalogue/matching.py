@@ -1,9 +1,12 @@
 """Matching (B2): for a need, the ranked offers and organisations that can answer it; for an offer,
 the ranked needs. One service for pages, API, needs reports and the benchmark.
 
-Candidates come from SQL with the directory's geographic prefilter (H3 cells covering the circle
-and a latitude/longitude box, or the territories listed) and the related sectors; only those are
-scored in Python, each with a short French explanation.
+Candidates come from the in-memory indexes when the worker has them (match_index.py for
+listings, the directory's for organisations): every candidate is scored there, vectorised, and
+the best are scored again here and explained. Otherwise they come from SQL with the directory's
+geographic prefilter (H3 cells covering the circle and a latitude/longitude box, or the
+territories listed) and the related sectors, in bounded circles. Either way `score_pair` gives
+the final score and a short French explanation.
 """
 
 import datetime

@@ -19,6 +19,10 @@ from maillage.territory.models import EPCI, Commune, Departement
 # An offer or a need stays open this long unless its author says otherwise.
 DEFAULT_VALIDITY_DAYS = 90
 MAX_RADIUS_KM = 1000
+RADIUS_VALIDATORS = [
+    MinValueValidator(1, _("Le rayon doit être d'au moins 1 km.")),
+    MaxValueValidator(MAX_RADIUS_KM, _("Le rayon ne peut pas dépasser %(limit_value)s km.")),
+]
 
 
 def default_expiry() -> datetime.date:
@@ -158,12 +162,7 @@ class Listing(TimeStampedModel):
         _("rayon desservi (km)"),
         null=True,
         blank=True,
-        validators=[
-            MinValueValidator(1, _("Le rayon doit être d'au moins 1 km.")),
-            MaxValueValidator(
-                MAX_RADIUS_KM, _("Le rayon ne peut pas dépasser %(limit_value)s km.")
-            ),
-        ],
+        validators=RADIUS_VALIDATORS,
     )
     area_communes = models.ManyToManyField(
         Commune, blank=True, related_name="+", verbose_name=_("communes desservies")
@@ -429,12 +428,7 @@ class SavedSearch(TimeStampedModel):
         _("rayon (km)"),
         null=True,
         blank=True,
-        validators=[
-            MinValueValidator(1, _("Le rayon doit être d'au moins 1 km.")),
-            MaxValueValidator(
-                MAX_RADIUS_KM, _("Le rayon ne peut pas dépasser %(limit_value)s km.")
-            ),
-        ],
+        validators=RADIUS_VALIDATORS,
     )
     frequency = models.CharField(
         _("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY

@@ -353,6 +353,28 @@ def test_the_personal_data_export_includes_messages_and_alerts():
     assert data["alertes"][0]["nom"] == "Veille"
 
 
+def test_needs_reported_with_a_verified_address_are_exported_then_forgotten_with_the_account():
+    from maillage.membership.services.personal_data import delete_account, export_personal_data
+    from maillage.membership.tests.factories import PASSWORD
+
+    person = UserFactory(email="Habitante@exemple.test")  # verified, in another case
+    mine = _report(reporter_name="Camille")
+    _report(reporter_email="voisin@exemple.test")
+
+    [exported] = export_personal_data(person)["besoins_signales"]
+    delete_account(user=person, password=PASSWORD)
+
+    assert exported["email_indique"] == "habitante@exemple.test"
+    assert exported["nom_indique"] == "Camille"
+    mine.refresh_from_db()
+    assert (mine.reporter_name, mine.reporter_email, mine.what) == (
+        "",
+        "",
+        "Aucun atelier de réparation de vélos.",
+    )
+    assert NeedReport.objects.filter(reporter_email="voisin@exemple.test").exists()
+
+
 def test_the_cron_commands_run_the_tasks():
     from io import StringIO
 

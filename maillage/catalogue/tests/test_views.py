@@ -227,6 +227,7 @@ def test_an_alert_around_a_commune_is_created_from_the_form_and_keeps_what_was_t
 
     assert "Commune introuvable : « Poitiersss »" in refused.content.decode()
     assert 'value="Poitiersss"' in refused.content.decode()
+    assert "compter ce rayon" not in refused.content.decode()  # one message for one mistake
     client.post(reverse("catalogue:alerts"), {**typo, "near": "86000"})
     saved = SavedSearch.objects.get()
     assert (saved.near_id, saved.radius_km) == (POITIERS, 20)

@@ -158,6 +158,9 @@ def delete_account(*, user: User, password: str) -> None:
             ChangeRecord.objects.filter(summary__contains=address).update(
                 summary=Replace("summary", Value(address), Value(gone))
             )
+    for config in apps.get_app_configs():  # what other domains keep by address, not by account
+        if hasattr(config, "forget_personal_data"):
+            config.forget_personal_data(user)
     # ChangeRecord.user, Suggestion.author and the deciders are SET_NULL; memberships, claims
     # and e-mail addresses go with the account.
     user.delete()
