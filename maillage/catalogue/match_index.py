@@ -366,6 +366,9 @@ class CatalogueIndex:
         age = (timezone.now() - self.built_at).total_seconds()
         return bool(self.pending) and age >= max(REBUILD_AFTER_SECONDS, 10 * self.built_in_seconds)
 
+    def __str__(self) -> str:
+        return ", ".join(f"{len(arrays)} open {side}s" for side, arrays in self.sides.items())
+
     # -- matching -------------------------------------------------------------------------------
 
     def best(
@@ -665,7 +668,7 @@ def _listing_codes(target: SideArrays, at: np.ndarray) -> dict:
 # -- the current index of this process ---------------------------------------------------------
 
 keeper: SnapshotKeeper[CatalogueIndex] = SnapshotKeeper(
-    "catalogue-index",
+    "matching index",
     CatalogueIndex,
     lambda: (catalogue_version(), directory_version()),
     "MATCHING_MEMORY_INDEX",

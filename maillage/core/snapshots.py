@@ -3,8 +3,8 @@
 A snapshot is tagged with versions (cache counters that writes bump on commit). When they move,
 it *catches up*: a cheap copy that leaves out what changed since the build, for the caller to
 ask the database. Now and then, or when it cannot catch up, a thread rebuilds it while the
-previous one (or the database) answers. The catalogue's matching index uses this keeper; the
-directory's index (directory/search/memory.py) follows the same rules with its own globals.
+previous one (or the database) answers. The directory's search index (directory/search/memory.py)
+and the catalogue's matching index (catalogue/match_index.py) are kept this way.
 """
 
 import logging
@@ -37,14 +37,23 @@ class SnapshotKeeper(Generic[S]):
     before answering) or "off" (never built)."""
 
     def __init__(
-        self, name: str, build: Callable[[], S], versions: Callable[[], tuple], mode_setting: str
+        self,
+        name: str,
+        build: Callable[[], S],
+        versions: Callable[[], tuple],
+        mode_setting: str,
+        *,
+        build_in_background: Callable[[], S] | None = None,
     ) -> None:
+        """`build_in_background`: what a thread runs instead of `build` (it may also warm the
+        snapshot before it serves, since the previous one answers meanwhile)."""
         self.name, self._build, self._versions, self.mode_setting = (
             name,
             build,
             versions,
             mode_setting,
         )
+        self._background_build = build_in_background or build
         self._current: S | None = None
         self._cannot_catch_up: tuple[S, tuple] | None = None
         self._building = threading.Lock()
@@ -75,9 +84,9 @@ class SnapshotKeeper(Generic[S]):
             return "off"
         return "ready" if self.current() is not None else "building"
 
-    def build_now(self) -> S:
+    def build_now(self, build: Callable[[], S] | None = None) -> S:
         with self._building:
-            snapshot = self._build()
+            snapshot = (build or self._build)()
             self._install(snapshot)
         return snapshot
 
@@ -109,12 +118,12 @@ class SnapshotKeeper(Generic[S]):
         with self._installing:
             self._current = snapshot
         self._last_build_finished = time.monotonic()
-        logger.info("%s: built in %.1f s", self.name, snapshot.built_in_seconds)
+        logger.info("%s: %s, built in %.1f s", self.name, snapshot, snapshot.built_in_seconds)
 
     def _build_in_background(self) -> None:
         try:
             close_old_connections()
-            self._install(self._build())
+            self._install(self._background_build())
         except Exception:  # the database path keeps answering; say why the fast one is missing
             logger.exception("%s: build failed", self.name)
         finally:

@@ -24,10 +24,11 @@ from functools import cached_property
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from maillage.core.geo import EARTH_RADIUS_KM, box_around, parent_cell_bits
+from maillage.core.snapshots import SnapshotKeeper
 from maillage.core.text import search_terms
 from maillage.directory.models import Organisation, SearchChange
 from maillage.directory.search import text
@@ -350,10 +351,18 @@ class DirectoryIndex:
 
     # -- catching up with changes ---------------------------------------------------------------
 
-    def caught_up(self, version: int) -> "DirectoryIndex | None":
+    @property
+    def versions(self) -> tuple[int]:
+        return (self.version,)
+
+    def __str__(self) -> str:
+        return f"{self.size} organisations, {len(self.est_ids)} establishments"
+
+    def caught_up(self, versions: tuple[int]) -> "DirectoryIndex | None":
         """A copy of this index (sharing its arrays) that leaves out the organisations changed
         since the build; None when it cannot: a bulk change, too many changes, a version from
         elsewhere (a cleared cache), or an index too old for the change log."""
+        (version,) = versions
         if not self.version < version <= self.version + MAX_PENDING:
             return None
         if timezone.now() - self.built_at > MAX_CATCH_UP_AGE:
@@ -759,93 +768,43 @@ def _read_columns(cursor, sql: str, *converters) -> list[np.ndarray]:
 
 # -- the current index of this process ---------------------------------------------------------
 
-_current: DirectoryIndex | None = None
-_cannot_catch_up: tuple[DirectoryIndex, int] | None = None
-_building = threading.Lock()
-_installing = threading.Lock()
-_last_build_finished = 0.0
+
+def _build_warm() -> DirectoryIndex:
+    """A background build: its common words asked before it serves (the previous index answers
+    meanwhile), and the change log pruned."""
+    index = DirectoryIndex.build()
+    index.warm_common_words()
+    prune_change_log()
+    return index
+
+
+# With DIRECTORY_MEMORY_INDEX = "background", an index that cannot catch up (or has carried
+# changes long enough) is rebuilt in a thread, at most one at a time and not more often than one
+# build's duration; "sync" (tests) rebuilds before answering; "off" never builds.
+keeper: SnapshotKeeper[DirectoryIndex] = SnapshotKeeper(
+    "directory index",
+    DirectoryIndex.build,
+    lambda: (directory_version(),),
+    "DIRECTORY_MEMORY_INDEX",
+    build_in_background=_build_warm,
+)
 
 
 def current_index() -> DirectoryIndex | None:
     """The index if it matches the directory, caught up with the changes since its build;
-    else None (the caller uses the database).
-
-    With DIRECTORY_MEMORY_INDEX = "background", an index that cannot catch up (or has carried
-    changes long enough) starts a rebuild in a thread, at most one at a time and not more often
-    than one build's duration. "sync" (tests) rebuilds before answering; "off" never builds.
-    """
-    mode = getattr(settings, "DIRECTORY_MEMORY_INDEX", "off")
-    if mode == "off":
-        return None
-    index, version = _current, directory_version()
-    if index is not None and index.version != version:
-        index = _catch_up(index, version)
-    if mode == "sync":
-        return index or build_index_now(warm=False)
-    if index is None or index.due_for_rebuild():
-        _rebuild_in_background()
-    return index
+    else None (the caller uses the database)."""
+    return keeper.current()
 
 
 def build_in_background_at_start() -> None:
     """A worker builds its index as it starts (background mode), to serve its first searches."""
-    if getattr(settings, "DIRECTORY_MEMORY_INDEX", "off") == "background":
-        _rebuild_in_background()
+    if keeper.mode == "background":
+        keeper.rebuild_in_background()
 
 
 def index_state() -> str:
     """For the readiness check: "ready", "building" (the database answers meanwhile) or "off"."""
-    if getattr(settings, "DIRECTORY_MEMORY_INDEX", "off") == "off":
-        return "off"
-    return "ready" if current_index() is not None else "building"
-
-
-def _catch_up(index: DirectoryIndex, version: int) -> DirectoryIndex | None:
-    global _current, _cannot_catch_up
-    if _cannot_catch_up == (index, version):  # known already: wait for the rebuild
-        return None
-    caught_up = index.caught_up(version)
-    with _installing:
-        if caught_up is None:
-            _cannot_catch_up = (index, version)
-        elif _current is index:  # not if a rebuild was installed meanwhile
-            _current = caught_up
-    return caught_up
-
-
-def _rebuild_in_background() -> None:
-    previous_build = _current.built_in_seconds if _current else 0.0
-    if time.monotonic() - _last_build_finished >= previous_build and _building.acquire(
-        blocking=False
-    ):
-        threading.Thread(target=_build_in_background, name="directory-index", daemon=True).start()
-
-
-def _install(index: DirectoryIndex) -> None:
-    global _current, _last_build_finished
-    with _installing:
-        _current = index
-    _last_build_finished = time.monotonic()
-    logger.info(
-        "directory index: %s organisations, %s establishments, built in %.1f s",
-        index.size,
-        len(index.est_ids),
-        index.built_in_seconds,
-    )
-
-
-def _build_in_background() -> None:
-    try:
-        close_old_connections()
-        index = DirectoryIndex.build()
-        index.warm_common_words()  # before serving: the previous index answers meanwhile
-        _install(index)
-        prune_change_log()
-    except Exception:  # the database path keeps answering; say why the fast one is missing
-        logger.exception("directory index: build failed")
-    finally:
-        connection.close()
-        _building.release()
+    return keeper.state()
 
 
 def prune_change_log() -> int:
@@ -857,9 +816,7 @@ def prune_change_log() -> int:
 
 def build_index_now(*, warm: bool = True) -> DirectoryIndex:
     """Build and install the index at once (benchmarks, tests), with its common words."""
-    with _building:
-        index = DirectoryIndex.build()
-        _install(index)
-        if warm:
-            index.warm_common_words()
+    index = keeper.build_now()
+    if warm:
+        index.warm_common_words()
     return index

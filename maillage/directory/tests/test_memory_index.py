@@ -250,12 +250,12 @@ def test_a_stale_index_is_rebuilt_in_the_background_while_the_database_answers(
     settings, monkeypatch
 ):
     settings.DIRECTORY_MEMORY_INDEX = "background"
-    monkeypatch.setattr(memory, "_last_build_finished", 0.0)  # no throttling from other tests
+    monkeypatch.setattr(memory.keeper, "_last_build_finished", 0.0)  # no throttling from others
     # Without establishments: an earlier transactional test may have emptied the communes.
     searchable(name="Recyclerie du Clain")
     bump_directory_version()
     assert memory.current_index() is None  # the database answers while the index builds
-    with memory._building:  # wait for the thread
+    with memory.keeper._building:  # wait for the thread
         pass
     index = memory.current_index()
     assert index is not None and index.size == 1
