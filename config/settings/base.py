@@ -172,7 +172,7 @@ CACHES = {"default": cache_settings(CACHE_URL)}
 DIRECTORY_MEMORY_INDEX = env_str("DIRECTORY_MEMORY_INDEX", "background")
 if DIRECTORY_MEMORY_INDEX not in ("background", "sync", "off"):
     raise ImproperlyConfigured("DIRECTORY_MEMORY_INDEX must be background, sync or off.")
-# The open offers and needs as arrays for matching (catalogue/match_index.py, about 40 MB at
+# The open offers and needs as arrays for matching (catalogue/match_index.py, at most 55 MB at
 # 200,000 listings), kept the same way; follows the directory's setting unless told otherwise.
 MATCHING_MEMORY_INDEX = env_str("MATCHING_MEMORY_INDEX", DIRECTORY_MEMORY_INDEX)
 if MATCHING_MEMORY_INDEX not in ("background", "sync", "off"):
