@@ -838,8 +838,8 @@ def _nearest_in_index(
         relation[index.sectors.positions_having(tree.slug.get(sector_id, ""))] = closeness
     # Establishments within the circle, or in the listed territories, of a related sector.
     in_area = np.zeros(len(index.est_ids), dtype=bool)
-    near = (need.latitude, need.longitude) if need.latitude is not None else None
-    if need.radius_km and near and need.longitude is not None:
+    near = None if None in (need.latitude, need.longitude) else (need.latitude, need.longitude)
+    if need.radius_km and near:
         in_area[index.within(near, need.radius_km)[0]] = True
     listed = _with_communes(need).area_communes
     if listed:
@@ -849,6 +849,7 @@ def _nearest_in_index(
     related = relation[organisations] > 0
     establishments, organisations = establishments[related], organisations[related]
     distances = index.distances_from(establishments, near)
+    far = np.where(np.isnan(distances), np.inf, distances)  # sorts without a point last
     hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
     keep = index.valid_until[organisations] >= hidden_before.toordinal()
     if index.settled is not None:
@@ -856,20 +857,16 @@ def _nearest_in_index(
     keep &= ~np.isin(organisations, index.positions_of(sorted(excluded)))
     if admitted is not None:
         keep &= index.kinds.counts_among(organisations, admitted) > 0
-    establishments, distances, organisations = (
-        establishments[keep],
-        distances[keep],
-        organisations[keep],
-    )
-    if not len(establishments):
+    if not keep.any():
         return {}
     # Each organisation once, at its nearest establishment.
-    nearest_first = np.lexsort((np.where(np.isnan(distances), np.inf, distances), organisations))
+    nearest_first = np.flatnonzero(keep)[np.lexsort((far[keep], organisations[keep]))]
     in_order = organisations[nearest_first]
     chosen = nearest_first[np.flatnonzero(np.r_[True, in_order[1:] != in_order[:-1]])]
-    establishments, distances, organisations = (
+    establishments, distances, far, organisations = (
         establishments[chosen],
         distances[chosen],
+        far[chosen],
         organisations[chosen],
     )
     scale = need.radius_km or DISTANCE_SCALE_KM
@@ -890,7 +887,6 @@ def _nearest_in_index(
         score += 5 * (index.kinds.counts_among(organisations, inclusive) > 0)
     score += np.where(index.valid_until[organisations] >= today.toordinal(), 5, 0)
     ids = index.ids[organisations]
-    far = np.where(np.isnan(distances), np.inf, distances)
     best = np.lexsort((ids, far, -np.round(score)))[:count]
     nearest = {}
     for i in best:
