@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillage.catalogue.models import ExchangeMode, Listing, ReservedMarket, Side
-from maillage.core.geo import EARTH_RADIUS_KM
+from maillage.core.geo import haversine_km_many
 from maillage.core.snapshots import SnapshotKeeper
 from maillage.core.text import fold
 from maillage.directory.models import EssFamily, Organisation, StructureKind
@@ -393,6 +393,7 @@ class CatalogueIndex:
             FAMILY,
             SECTOR_POINTS,
             SIBLING,
+            reserved_kinds,
         )
 
         target = self.sides[Side.OFFER if source.side == Side.NEED else Side.NEED]
@@ -420,7 +421,8 @@ class CatalogueIndex:
         else:
             offer_kinds = _bits(self.kind_bits, offer_facts.kinds)
             admits = np.array(
-                [_reserved_bits(self.kind_bits, code, siae) for code in RESERVED], dtype=np.int64
+                [_bits(self.kind_bits, reserved_kinds(code) or ()) for code in RESERVED],
+                dtype=np.int64,
             )
             reserved = target.reserved[at]
             at = at[(reserved == 0) | ((admits[reserved] & offer_kinds) != 0)]
@@ -507,17 +509,9 @@ class CatalogueIndex:
     def _distances(source, target: SideArrays, at: np.ndarray) -> np.ndarray:
         if source.latitude is None or source.longitude is None:
             return np.full(len(at), np.nan)
-        latitudes, longitudes = target.latitude[at], target.longitude[at]
-        half_d_lat = np.sin(np.radians(latitudes - source.latitude) / 2.0)
-        half_d_lon = np.sin(np.radians(longitudes - source.longitude) / 2.0)
-        a = (
-            half_d_lat * half_d_lat
-            + np.cos(np.radians(source.latitude))
-            * np.cos(np.radians(latitudes))
-            * half_d_lon
-            * half_d_lon
+        return haversine_km_many(
+            target.latitude[at], target.longitude[at], source.latitude, source.longitude
         )
-        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
     def _serves_source(self, source, target: SideArrays, at, distance) -> np.ndarray:
         """The target listings located within the source's area served."""
@@ -620,20 +614,6 @@ def _date(ordinal) -> datetime.date | None:
 
 def _names_of_bits(names: dict[int, str], bits: int) -> frozenset:
     return frozenset(name for code, name in names.items() if bits >> code & 1)
-
-
-def _reserved_bits(kind_bits: Codes, reserved: str, siae: frozenset) -> int:
-    from maillage.catalogue.matching import DISABILITY_KINDS
-
-    return _bits(
-        kind_bits,
-        {
-            "": frozenset(),
-            ReservedMarket.DISABILITY: DISABILITY_KINDS,
-            ReservedMarket.INSERTION: siae,
-            ReservedMarket.INCLUSIVE: DISABILITY_KINDS | siae,
-        }[reserved],
-    )
 
 
 def _party_codes(index: CatalogueIndex, party) -> dict:

@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from h3.api import basic_int as h3
 
 EARTH_RADIUS_KM = 6371.0088
@@ -32,6 +33,19 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def haversine_km_many(latitudes, longitudes, latitude: float, longitude: float) -> np.ndarray:
+    """Distances (km) from one point to arrays of points, NaN where a point is missing: the SQL
+    formula of directory.search.query.distance_km, so that in-memory and SQL paths agree at a
+    radius's boundary."""
+    half_d_lat = np.sin(np.radians(latitudes - latitude) / 2.0)
+    half_d_lon = np.sin(np.radians(longitudes - longitude) / 2.0)
+    a = (
+        half_d_lat * half_d_lat
+        + np.cos(np.radians(latitude)) * np.cos(np.radians(latitudes)) * half_d_lon * half_d_lon
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 @dataclass(frozen=True)

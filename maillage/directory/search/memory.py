@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from maillage.core.geo import EARTH_RADIUS_KM, box_around, parent_cell_bits
+from maillage.core.geo import box_around, haversine_km_many, parent_cell_bits
 from maillage.core.snapshots import SnapshotKeeper
 from maillage.core.text import search_terms
 from maillage.directory.models import Organisation, SearchChange
@@ -154,17 +154,6 @@ def _positions_of(ids: np.ndarray, pks: np.ndarray) -> tuple[np.ndarray, np.ndar
     positions = np.minimum(positions, max(len(ids) - 1, 0))
     found = ids[positions] == pks if len(ids) else np.zeros(len(pks), dtype=bool)
     return positions, found
-
-
-def _haversine_km(latitudes, longitudes, latitude: float, longitude: float) -> np.ndarray:
-    """The SQL formula of query.distance_km, so both paths agree at a radius's boundary."""
-    half_d_lat = np.sin(np.radians(latitudes - latitude) / 2.0)
-    half_d_lon = np.sin(np.radians(longitudes - longitude) / 2.0)
-    a = (
-        half_d_lat * half_d_lat
-        + np.cos(np.radians(latitude)) * np.cos(np.radians(latitudes)) * half_d_lon * half_d_lon
-    )
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 class _TextCache:
@@ -459,7 +448,7 @@ class DirectoryIndex:
         """Indices of the establishments within the radius, and their distances."""
         latitude, longitude = near
         candidates = self._in_box(box_around(latitude, longitude, radius_km))
-        distances = _haversine_km(
+        distances = haversine_km_many(
             self.est_latitude[candidates], self.est_longitude[candidates], latitude, longitude
         )
         inside = distances <= radius_km
@@ -492,12 +481,14 @@ class DirectoryIndex:
         if near is None:
             return np.full(len(establishments), np.nan)
         latitudes, longitudes = self.est_latitude, self.est_longitude
-        return _haversine_km(latitudes[establishments], longitudes[establishments], *near)
+        return haversine_km_many(latitudes[establishments], longitudes[establishments], *near)
+
+    @cached_property
+    def _commune_codes(self) -> dict[int, str]:
+        return {i: code for code, i in self.commune_index.items()}
 
     def establishment_place(self, establishment: int) -> tuple[float | None, float | None, str]:
         """An establishment's point and commune code."""
-        if not hasattr(self, "_commune_codes"):
-            self._commune_codes = {i: code for code, i in self.commune_index.items()}
         latitude, longitude = self.est_latitude[establishment], self.est_longitude[establishment]
         return (
             None if np.isnan(latitude) else float(latitude),
@@ -638,7 +629,7 @@ class DirectoryIndex:
             establishments, distances = establishments[mine], distances[mine]
         else:
             establishments = np.flatnonzero(mask[self.est_position] & ~np.isnan(self.est_latitude))
-            distances = _haversine_km(
+            distances = haversine_km_many(
                 self.est_latitude[establishments], self.est_longitude[establishments], *near
             )
         closest_first = np.argsort(distances, kind="stable")
@@ -672,7 +663,7 @@ class DirectoryIndex:
         for pk, position in zip(pks[found].tolist(), positions[found].tolist(), strict=True):
             start, end = self.organisation_est_start[position : position + 2]
             establishments = self.est_by_organisation[start:end]
-            distances = _haversine_km(
+            distances = haversine_km_many(
                 self.est_latitude[establishments], self.est_longitude[establishments], *near
             )
             distances = distances[~np.isnan(distances)]
