@@ -44,6 +44,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as `5/m`, `100/h`, `20/10m` or `1000/d`, checked at start-up."""
+    import re
+
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: a count, a slash, a period (5/m, 100/h, 20/10m, 3/d)."
+        )
+    return value
+
+
 def email_settings(url: str) -> dict[str, object]:
     """Django e-mail settings from one URL: smtp://user:password@host:port (STARTTLS),
     smtps://… (implicit TLS), or console:// (print e-mails, for trials)."""

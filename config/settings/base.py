@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import cache_settings, env_bool, env_int, env_list, env_str
+from config.env import cache_settings, env_bool, env_int, env_list, env_rate, env_str
 from config.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -130,6 +130,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/h/ip,5/h/key",
     "confirm_email": "1/3m/key",
 }
+# allauth reads the client's address through our one function (behind the proxy: the header).
+ACCOUNT_ADAPTER = "maillage.membership.adapter.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "membership:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "directory:home"
@@ -197,11 +199,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 # The largest file an importer accepts (bytes); bigger ones are refused before being read.
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 
-# API writes per person (token or session), and heavy anonymous reads (exports) per address.
-API_WRITE_RATE = env_str("API_WRITE_RATE", "60/m")
-API_HEAVY_READ_RATE = env_str("API_HEAVY_READ_RATE", "20/h")
+# Rate limits (maillage/core/ratelimit.py lists which action uses which). API writes per person
+# (token or session); heavy reads (exports) per anonymous address, ten times that per account.
+API_WRITE_RATE = env_rate("API_WRITE_RATE", "60/m")
+API_HEAVY_READ_RATE = env_rate("API_HEAVY_READ_RATE", "20/h")
+# Per address: public needs reports, CSP reports. Per account: contact messages and creations.
+NEED_REPORT_RATE = env_rate("NEED_REPORT_RATE", "5/h")
+CSP_REPORT_RATE = env_rate("CSP_REPORT_RATE", "60/m")
+CONTACT_RATE = env_rate("CONTACT_RATE", "10/h")
+ORGANISATION_CREATION_RATE = env_rate("ORGANISATION_CREATION_RATE", "5/d")
+LISTING_CREATION_RATE = env_rate("LISTING_CREATION_RATE", "30/d")
+SUGGESTION_CREATION_RATE = env_rate("SUGGESTION_CREATION_RATE", "20/d")
 
-# Behind a reverse proxy: the header it sets to the visitor's address (X-Real-IP), for rate limits.
+# Behind a reverse proxy: the header it sets to the visitor's address (X-Real-IP). Every rate
+# limit reads the address through maillage.core.ratelimit.client_address, allauth's included.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 
 # Strict Content Security Policy everywhere (development included, so violations show early):

@@ -91,7 +91,7 @@ _MAX_REPORT_BYTES = 16 * 1024
 def csp_report(request: HttpRequest) -> HttpResponse:
     """Browsers post Content Security Policy violations here (`report-uri`): one warning line
     each in the logs, so that a page broken by the policy shows up in production."""
-    hit_by_address(request, "csp-report", "60/m")
+    hit_by_address(request, "csp-report")
     if int(request.META.get("CONTENT_LENGTH") or 0) > _MAX_REPORT_BYTES:
         return HttpResponse(status=413)
     try:

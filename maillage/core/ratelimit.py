@@ -1,12 +1,17 @@
-"""Fixed-window rate limits on the shared cache, for public forms and API writes.
+"""Fixed-window rate limits on the shared cache, for public forms, API calls and creations.
 
-allauth limits the sign-in and sign-up flows itself; this covers the product's own endpoints
-(contact forms, needs reports, API writes, exports). Counters live in the default cache, which is
-Redis in production so that every worker sees the same counts.
+Every limited action of the product is listed once in `RULES`, with the setting that holds its
+rate and what it counts by (the client's address, or the signed-in account). allauth limits the
+sign-in, sign-up and password-reset flows itself; it reads the client's address through
+`client_address` too (`maillage.membership.adapter.AccountAdapter`), so that behind the proxy
+every limit counts visitors, not the proxy. Counters live in the default cache, which is Redis in
+production so that every worker sees the same counts.
 """
 
+import ipaddress
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +34,29 @@ class Limit:
         return cls(count=int(count), seconds=multiplier * units[period[-1]])
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A limited action: the setting holding its rate, and what it counts by."""
+
+    setting: str
+    per: Literal["address", "account"]
+
+
+# Every limit of the product's own code. Heavy reads count anonymous callers by address and
+# signed-in ones by account (ten times the rate), so they appear under both.
+RULES: dict[str, Rule] = {
+    "csp-report": Rule("CSP_REPORT_RATE", "address"),
+    "catalogue-need-report": Rule("NEED_REPORT_RATE", "address"),
+    "heavy-read": Rule("API_HEAVY_READ_RATE", "address"),
+    "heavy-read-account": Rule("API_HEAVY_READ_RATE", "account"),
+    "api-write": Rule("API_WRITE_RATE", "account"),
+    "catalogue-contact": Rule("CONTACT_RATE", "account"),
+    "create-organisation": Rule("ORGANISATION_CREATION_RATE", "account"),
+    "create-listing": Rule("LISTING_CREATION_RATE", "account"),
+    "create-suggestion": Rule("SUGGESTION_CREATION_RATE", "account"),
+}
+
+
 class RateLimited(Exception):
     """Raised when a key has used up its window; `retry_after` is in seconds."""
 
@@ -38,12 +66,22 @@ class RateLimited(Exception):
 
 
 def client_address(request: HttpRequest) -> str:
-    """The caller's address: the trusted proxy's header when CLIENT_IP_HEADER names one."""
+    """The caller's address, the one every limit counts by (ours and allauth's): the trusted
+    proxy's header when CLIENT_IP_HEADER names one, else the socket's peer. A header value that
+    is not an address (a proxy misconfigured, a forged list) counts as itself, cut short."""
+    raw = ""
     if settings.CLIENT_IP_HEADER:
-        forwarded = request.headers.get(settings.CLIENT_IP_HEADER, "").strip()
-        if forwarded:
-            return forwarded[:64]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+        raw = request.headers.get(settings.CLIENT_IP_HEADER, "").strip()
+    raw = raw or request.META.get("REMOTE_ADDR", "") or ""
+    try:
+        return str(ipaddress.ip_address(raw.strip("[]")))
+    except ValueError:
+        return raw[:64] or "unknown"
+
+
+def rate_of(action: str) -> str:
+    """The configured rate of a listed action."""
+    return getattr(settings, RULES[action].setting)
 
 
 def hit(action: str, key: str, rate: str) -> None:
@@ -62,17 +100,22 @@ def hit(action: str, key: str, rate: str) -> None:
         raise RateLimited(retry_after=window_start + limit.seconds - now or 1)
 
 
-def hit_by_address(request: HttpRequest, action: str, rate: str) -> None:
-    """Rate-limit `action` per client address."""
-    hit(action, client_address(request), rate)
+def hit_by_address(request: HttpRequest, action: str, rate: str = "") -> None:
+    """Rate-limit `action` per client address; `rate` defaults to the action's rule."""
+    hit(action, client_address(request), rate or rate_of(action))
 
 
-def limit_heavy_read(request: HttpRequest, action: str, rate: str = "") -> None:
+def hit_by_account(user, action: str, rate: str = "") -> None:
+    """Rate-limit `action` per signed-in account; `rate` defaults to the action's rule."""
+    hit(action, f"user:{user.pk}", rate or rate_of(action))
+
+
+def limit_heavy_read(request: HttpRequest, action: str = "heavy-read", rate: str = "") -> None:
     """Exports and other costly reads: anonymous callers per address, signed-in ones per person
     (ten times the rate). `rate` defaults to API_HEAVY_READ_RATE."""
     limit = Limit.parse(rate or settings.API_HEAVY_READ_RATE)
     user = getattr(request, "auth", None) or getattr(request, "user", None)
     if user is not None and getattr(user, "is_authenticated", False):
-        hit(action, f"user:{user.pk}", f"{limit.count * 10}/{limit.seconds}s")
+        hit_by_account(user, f"{action}-account", f"{limit.count * 10}/{limit.seconds}s")
     else:
         hit_by_address(request, action, f"{limit.count}/{limit.seconds}s")

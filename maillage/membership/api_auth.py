@@ -18,7 +18,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from maillage.core.api import ErrorOut
-from maillage.core.ratelimit import hit
+from maillage.core.ratelimit import hit_by_account
 from maillage.directory.models import Organisation
 from maillage.membership.permissions import Action, can
 from maillage.membership.services.api_tokens import authenticate_api_token
@@ -76,7 +76,7 @@ def require_write(
     on `organisation` (403): a token only works for its own organisation, and only while its
     person keeps the right to act on it."""
     user: User = request.auth
-    hit("api-write", f"user:{user.pk}", rate or settings.API_WRITE_RATE)
+    hit_by_account(user, "api-write", rate)
     token = getattr(request, "api_token", None)
     if token is not None and token.organisation_id != organisation.pk:
         raise PermissionDenied(

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, StreamingHttpResponse
 from ninja import Query, Router
 
 from maillage.core.api import ErrorOut
-from maillage.core.ratelimit import hit_by_address
+from maillage.core.ratelimit import limit_heavy_read
 from maillage.directory.api import SearchQuery, _checked_filters
 from maillage.directory.models import Organisation
 from maillage.directory.search.query import filter_organisations
@@ -15,8 +15,6 @@ from maillage.opendata.services.murmurations import murmurations_profile
 
 router = Router(tags=["Données ouvertes"])
 
-# Anonymous clients may export a few times an hour; signed-in people are not limited.
-ANONYMOUS_EXPORT_RATE = "10/h"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
@@ -61,8 +59,7 @@ def export_organisations(
     that a spreadsheet would read as formulas start with a quote. GeoJSON follows RFC 7946;
     JSON-LD uses schema.org `Organization` and ESSGlobal.
     """
-    if not request.user.is_authenticated:
-        hit_by_address(request, "organisations_export", ANONYMOUS_EXPORT_RATE)
+    limit_heavy_read(request)
     filters, error = _checked_filters(request, params)
     if error:
         return error

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 
 from maillage.catalogue import emails
 from maillage.catalogue.models import ContactMessage, Deal, Listing, Side
-from maillage.core.ratelimit import hit
+from maillage.core.ratelimit import hit_by_account
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership
 
 MAX_LINKS = 3
-CONTACT_RATE = "10/h"
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
@@ -65,7 +64,7 @@ def send_contact(
             )
     if listing is not None and listing.organisation_id != recipient.pk:
         raise ValidationError(_("Cette annonce n'est pas celle de l'organisation contactée."))
-    hit("catalogue-contact", f"user:{sender.pk}", CONTACT_RATE)
+    hit_by_account(sender, "catalogue-contact")
     contact = ContactMessage.objects.create(
         sender=sender,
         sender_organisation=sender_organisation,

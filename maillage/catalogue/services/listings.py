@@ -14,6 +14,7 @@ from maillage.catalogue import emails
 from maillage.catalogue.models import DEFAULT_VALIDITY_DAYS, Listing, Side, Status
 from maillage.catalogue.search import listing_search_text
 from maillage.core.geo import cells_of
+from maillage.core.ratelimit import hit_by_account
 from maillage.directory.models import Establishment, Organisation, Sector
 from maillage.territory.models import EPCI, Commune, Departement
 
@@ -165,7 +166,11 @@ def publish_listing(
     if side not in Side.values:
         raise ValueError(f"unknown side {side}")
     listing = Listing(organisation=organisation, side=side, created_by=user, is_example=is_example)
-    return _save(listing, data)
+    listing = _save(listing, data)
+    if user is not None:
+        # Counted once valid; over the limit, the transaction drops the listing (429).
+        hit_by_account(user, "create-listing")
+    return listing
 
 
 @transaction.atomic

@@ -16,13 +16,11 @@ from maillage.catalogue.services import reports as services
 from maillage.catalogue.views._forms import add_errors
 from maillage.core.ratelimit import hit_by_address
 
-REPORT_RATE = "5/h"
-
 
 def report_create(request: HttpRequest) -> HttpResponse:
     form = NeedReportForm(request.POST or None)
     if request.method == "POST":
-        hit_by_address(request, "catalogue-need-report", REPORT_RATE)
+        hit_by_address(request, "catalogue-need-report")
         if form.is_valid():
             try:
                 report = services.submit_report(data=form.report_data())

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import cache_settings, email_settings, env_bool, env_int
+from config.env import cache_settings, email_settings, env_bool, env_int, env_rate
 from config.security import content_security_policy
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -137,3 +137,16 @@ def test_the_map_tiles_host_is_the_only_outside_source_of_images():
     assert directives["img-src"] == ["'self'", "data:", "https://*.tile.example.org"]
     assert directives["script-src"] == ["'self'"]
     assert directives["style-src"] == ["'self'"]
+
+
+@pytest.mark.parametrize("raw", ["5", "5/x", "cinq/m", "5/m/ip", "-1/h"])
+def test_a_malformed_rate_is_refused_at_start_up(monkeypatch, raw):
+    monkeypatch.setenv("CONTACT_RATE", raw)
+    with pytest.raises(ImproperlyConfigured, match="CONTACT_RATE"):
+        env_rate("CONTACT_RATE", "10/h")
+
+
+@pytest.mark.parametrize("raw", ["5/m", "100/h", "20/10m", "3/d"])
+def test_a_well_formed_rate_is_read_from_the_environment(monkeypatch, raw):
+    monkeypatch.setenv("CONTACT_RATE", raw)
+    assert env_rate("CONTACT_RATE", "10/h") == raw

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from maillage.core.ratelimit import hit_by_account
 from maillage.directory.models import (
     Establishment,
     Organisation,
@@ -152,6 +153,7 @@ def create_organisation(
     relations = _apply(organisation, data)
     organisation.slug = unique_slug(organisation.brand or organisation.name)
     organisation.full_clean()
+    hit_by_account(user, "create-organisation")  # once valid: a refused form does not count
     organisation.save()
     _save_relations(organisation, relations)
     establishment = Establishment(organisation=organisation, is_head_office=True)

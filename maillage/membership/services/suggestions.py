@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.ratelimit import hit_by_account
 from maillage.directory.models import Organisation
 from maillage.membership import emails
 from maillage.membership.models import ChangeRecord, Suggestion
@@ -46,6 +47,7 @@ def suggest_correction(
     if not changes:
         raise SuggestionError(_("Votre suggestion ne change rien à la fiche."))
     current.full_clean()  # the same rules as an edit, so that an accepted field always saves
+    hit_by_account(author, "create-suggestion")
     suggestion = Suggestion.objects.create(
         organisation=organisation, author=author, changes=changes, message=message.strip()
     )

@@ -104,12 +104,23 @@ def test_the_jsonld_export_is_a_graph_of_schema_org_organizations(client, import
     assert node["address"]["postalCode"] == "86000"
 
 
-def test_anonymous_exports_are_rate_limited(client):
-    for _ in range(10):
+def test_anonymous_exports_are_rate_limited_per_address(client, settings):
+    settings.API_HEAVY_READ_RATE = "2/h"
+    for _ in range(2):
         assert client.get(EXPORT).status_code == 200
     response = client.get(EXPORT)
     assert response.status_code == 429
     assert "Retry-After" in response
+
+
+def test_signed_in_exports_are_rate_limited_per_account_at_ten_times_the_rate(client, settings):
+    from maillage.membership.tests.factories import UserFactory
+
+    settings.API_HEAVY_READ_RATE = "1/h"
+    client.force_login(UserFactory())
+    for _ in range(10):
+        assert client.get(EXPORT).status_code == 200
+    assert client.get(EXPORT).status_code == 429
 
 
 def test_the_organisation_page_carries_its_jsonld_escaped(client):
