@@ -1,12 +1,9 @@
 """E-mails of the catalogue, sent through Django's backend once the transaction commits."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from maillage.catalogue.models import ContactMessage, Listing, NeedReport, SavedSearch
+from maillage.core.mail import MailBatch, send_mail_template
 from maillage.directory.models import Organisation
 from maillage.membership.emails import absolute
 from maillage.membership.models import Membership, PlatformRole
@@ -15,18 +12,9 @@ from maillage.membership.models import Membership, PlatformRole
 def _send(
     *, template: str, context: dict, recipients: list[str], reply_to: list[str] | None = None
 ) -> None:
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(f"catalogue/emails/{template}.txt", context)
-    subject, _blank, message = body.partition("\n")
-    EmailMessage(
-        subject.strip(),
-        message.strip() + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-        reply_to=reply_to,
-    ).send()
+    send_mail_template(
+        f"catalogue/emails/{template}.txt", context, recipients=recipients, reply_to=reply_to
+    )
 
 
 def organisation_recipients(organisation: Organisation) -> list[str]:
@@ -117,9 +105,12 @@ def send_report_status(report: NeedReport) -> None:
 
 
 def send_report_routed(report: NeedReport, organisations: list[Organisation]) -> None:
+    batch = MailBatch("report-routed")
     for organisation in organisations:
-        _send(
-            template="report_routed",
-            context={"report": report, "organisation": organisation},
-            recipients=organisation_recipients(organisation),
-        )
+        with batch.isolating(organisation.pk):
+            _send(
+                template="report_routed",
+                context={"report": report, "organisation": organisation},
+                recipients=organisation_recipients(organisation),
+            )
+    batch.log_summary()

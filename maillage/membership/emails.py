@@ -2,11 +2,9 @@
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from maillage.core.mail import send_mail_template
 from maillage.directory.models import Organisation
 from maillage.membership.models import (
     Application,
@@ -24,17 +22,7 @@ def absolute(path: str) -> str:
 
 
 def _send(*, template: str, context: dict, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(f"membership/emails/{template}.txt", context)
-    subject, _blank, message = body.partition("\n")
-    send_mail(
-        subject.strip(),
-        message.strip() + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-    )
+    send_mail_template(f"membership/emails/{template}.txt", context, recipients=recipients)
 
 
 def animators_of(organisation: Organisation) -> list[str]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from maillage.catalogue import emails
 from maillage.catalogue.models import Listing, SavedSearch
 from maillage.catalogue.selectors import within_circle
+from maillage.core.mail import MailBatch
 
 UNSUBSCRIBE_SALT = "maillage.catalogue.unsubscribe"
 PERIODS = {
@@ -93,21 +94,22 @@ def send_digests(*, frequency: str, now: datetime.datetime | None = None) -> int
     now = now or timezone.now()
     due = SavedSearch.objects.filter(is_active=True, frequency=frequency).select_related("user")
     sent = 0
+    batch = MailBatch("alert-digest")
     for saved in due:
         since = saved.last_sent_at or (now - PERIODS[frequency])
         if saved.last_sent_at and now - saved.last_sent_at < PERIODS[
             frequency
         ] - datetime.timedelta(hours=1):
             continue
-        new = list(
-            listings_for(saved).filter(created_at__gt=since, created_at__lte=now)[:DIGEST_LIMIT]
-        )
-        with transaction.atomic():
+        # One alert's failure (its e-mail, its query) is logged and counted; the others go on.
+        # Its date is written with its e-mail, so that a failed one is tried again next time.
+        with batch.isolating(saved.pk), transaction.atomic():
+            new = list(
+                listings_for(saved).filter(created_at__gt=since, created_at__lte=now)[:DIGEST_LIMIT]
+            )
             SavedSearch.objects.filter(pk=saved.pk).update(last_sent_at=now)
             if new and saved.user.email:
-                token = unsubscribe_token(saved)
-                transaction.on_commit(
-                    lambda saved=saved, new=new, token=token: emails.send_digest(saved, new, token)
-                )
+                emails.send_digest(saved, new, unsubscribe_token(saved))
                 sent += 1
+    batch.log_summary()
     return sent

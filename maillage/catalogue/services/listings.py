@@ -14,6 +14,7 @@ from maillage.catalogue import emails
 from maillage.catalogue.models import DEFAULT_VALIDITY_DAYS, Listing, Side, Status
 from maillage.catalogue.search import listing_search_text
 from maillage.core.geo import cells_of
+from maillage.core.mail import MailBatch
 from maillage.core.ratelimit import hit_by_account
 from maillage.directory.models import Establishment, Organisation, Sector
 from maillage.territory.models import EPCI, Commune, Departement
@@ -219,12 +220,15 @@ def send_expiry_reminders() -> list[Listing]:
         is_example=False,
     ).select_related("organisation")
     sent = []
+    batch = MailBatch("expiry-reminders")
     for listing in due:
-        with transaction.atomic():
+        # A failed reminder is logged and tried again next day; the others still go.
+        with batch.isolating(listing.pk), transaction.atomic():
             updated = Listing.objects.filter(pk=listing.pk, expiry_reminded_on__isnull=True).update(
                 expiry_reminded_on=today
             )
             if updated:
-                transaction.on_commit(lambda listing=listing: emails.send_expiry_reminder(listing))
+                emails.send_expiry_reminder(listing)
                 sent.append(listing)
+    batch.log_summary()
     return sent

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.mail import MailBatch
 from maillage.directory.models import Organisation, default_valid_until
 from maillage.membership import emails
 from maillage.membership.models import ChangeRecord, FreshnessReminder
@@ -122,28 +123,32 @@ def send_freshness_reminders(*, today: datetime.date | None = None) -> list[Fres
     # (30, 7), (7, 0): a profile already within 7 days gets only the last reminder.
     windows = list(zip(REMINDER_DAYS, (*REMINDER_DAYS[1:], 0), strict=True))
     sent = []
+    batch = MailBatch("freshness-reminders")
     for days, later in windows:
         for organisation in _due(today, days, later):
             recipients = reminder_recipients(organisation)
             if not recipients:
                 continue
-            try:
-                with transaction.atomic():
-                    reminder = FreshnessReminder.objects.create(
-                        organisation=organisation,
-                        valid_until=organisation.valid_until,
-                        days_before=days,
-                        recipients=recipients,
-                    )
-                    emails.send_freshness_reminder(
-                        organisation=organisation,
-                        days=days,
-                        recipients=recipients,
-                        token=confirmation_token(organisation),
-                    )
-            except IntegrityError:
-                continue  # another run sent it at the same moment
-            sent.append(reminder)
+            # A failed reminder rolls back (tried again next day); the others still go.
+            with batch.isolating(organisation.pk):
+                try:
+                    with transaction.atomic():
+                        reminder = FreshnessReminder.objects.create(
+                            organisation=organisation,
+                            valid_until=organisation.valid_until,
+                            days_before=days,
+                            recipients=recipients,
+                        )
+                        emails.send_freshness_reminder(
+                            organisation=organisation,
+                            days=days,
+                            recipients=recipients,
+                            token=confirmation_token(organisation),
+                        )
+                except IntegrityError:
+                    continue  # another run sent it at the same moment
+                sent.append(reminder)
+    batch.log_summary()
     return sent
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.core.mail import MailBatch
 from maillage.directory.models import Organisation
 from maillage.membership import emails
 from maillage.membership.models import Application, ChangeRecord, College, ReviewReminder, Vote
@@ -261,6 +262,7 @@ def send_review_reminders(*, today: datetime.date | None = None) -> list[ReviewR
     """A week before the deadline, remind the reviewers of colleges short of their quorum."""
     today = today or timezone.localdate()
     sent = []
+    batch = MailBatch("review-reminders")
     applications = Application.objects.filter(
         status__in=Application.OPEN,
         deadline__gte=today,
@@ -284,15 +286,18 @@ def send_review_reminders(*, today: datetime.date | None = None) -> list[ReviewR
             and not has_conflict_of_interest(user, application.organisation)
         }
         for reviewer in sorted(reviewers, key=lambda user: user.pk):
-            try:
-                with transaction.atomic():
-                    reminder = ReviewReminder.objects.create(
-                        application=application, reviewer=reviewer, round=application.round
-                    )
-                    emails.send_review_reminder(application=application, reviewer=reviewer)
-            except IntegrityError:
-                continue
-            sent.append(reminder)
+            # A failed reminder rolls back (tried again next day); the others still go.
+            with batch.isolating(reviewer.pk):
+                try:
+                    with transaction.atomic():
+                        reminder = ReviewReminder.objects.create(
+                            application=application, reviewer=reviewer, round=application.round
+                        )
+                        emails.send_review_reminder(application=application, reviewer=reviewer)
+                except IntegrityError:
+                    continue
+                sent.append(reminder)
+    batch.log_summary()
     return sent
 
 
