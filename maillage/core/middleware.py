@@ -46,13 +46,18 @@ class RateLimitedMiddleware:
 
 
 class RejectNulMiddleware:
-    """A NUL character is never legitimate in a parameter, and PostgreSQL refuses it in text:
-    answer 400 naming the parameter, before any view or query sees it."""
+    """A NUL character is never legitimate in an address, a parameter or a form field, and
+    PostgreSQL refuses it in text: answer 400 naming where it was (the French error page, or the
+    API's error shape), before any view or query sees it. Checked once here for every URL, so no
+    view needs to. A cookie holding one is dropped instead (a session cookie becomes no session):
+    refusing it would lock its holder out until they clear their cookies."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in name + value]:
+            del request.COOKIES[name]
         field = self._field_with_nul(request)
         if field is None:
             return self.get_response(request)
@@ -70,17 +75,24 @@ class RejectNulMiddleware:
 
     @staticmethod
     def _field_with_nul(request: HttpRequest) -> str | None:
+        if "\x00" in request.path_info:
+            return "L'adresse de la page"
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 return name.replace("\x00", "")
-        if request.content_type == "application/json" and request.method in (
-            "POST",
-            "PUT",
-            "PATCH",
-        ):
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.content_type == "application/json":
             body = request.body
             if b"\\u0000" in body or b"\x00" in body:
                 return "body"
+        elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for name, values in request.POST.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return name.replace("\x00", "")
+            for name, files in request.FILES.lists():
+                if any("\x00" in (upload.name or "") for upload in files):
+                    return name.replace("\x00", "")
         return None
 
 
