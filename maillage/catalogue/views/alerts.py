@@ -1,12 +1,14 @@
 """Saved searches: create from a search, list, delete; unsubscribe by signed link; Atom feed."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +16,7 @@ from maillage.catalogue.forms import SavedSearchForm
 from maillage.catalogue.models import SavedSearch
 from maillage.catalogue.services import alerts as services
 from maillage.catalogue.views._forms import add_errors
+from maillage.core.feeds import TextAtomFeed
 
 
 @login_required
@@ -72,9 +75,12 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class AlertFeed(Feed):
-    """Atom feed of one saved search; its address (a random token) is the only key."""
+    """Atom feed of one saved search; its address (a random token) is the only key. Its id is a
+    tag URI of the alert (one per feed, and stable, without the secret token); the platform is
+    the feed's author, each organisation the author of its entries (RFC 4287, 4.1.1)."""
 
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
+    author_name = "Maillage"
 
     def get_object(self, request, token: str) -> SavedSearch:
         return get_object_or_404(SavedSearch, feed_token=token)
@@ -84,6 +90,13 @@ class AlertFeed(Feed):
 
     def link(self, obj: SavedSearch) -> str:
         return "/catalogue/"
+
+    def feed_guid(self, obj: SavedSearch) -> str:
+        host = urlsplit(settings.SITE_URL).hostname or "maillage.localhost"
+        return f"tag:{host},2025:alerte/{obj.pk}"
+
+    def item_author_name(self, item) -> str:
+        return item.organisation.display_name
 
     def subtitle(self, obj: SavedSearch) -> str:
         return _("Nouvelles offres et nouveaux besoins selon vos critères.")
