@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory.models import Organisation
-from maillage.membership.models import ApiToken
+from maillage.membership.models import ApiToken, Membership
 from maillage.membership.models.tokens import TOKEN_PREFIX, token_digest
 from maillage.membership.permissions import Action, can
 
@@ -62,8 +62,29 @@ def revoke_api_token(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+def revoke_tokens_of(*, user: User, organisation: Organisation) -> int:
+    """Revoke the person's tokens for the organisation, when their membership ends: a token
+    must not come back to life if they join again. Returns how many were revoked."""
+    return ApiToken.objects.filter(
+        user=user, organisation=organisation, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), updated_at=timezone.now())
+
+
+def _still_entitled(token: ApiToken) -> bool:
+    """A token lives within the membership it was created in: one older than the person's
+    current membership (removed, then back) stays dead. Without a membership, only a role that
+    may still edit the organisation (its territory's animator) keeps it."""
+    membership = Membership.objects.filter(
+        user_id=token.user_id, organisation_id=token.organisation_id
+    ).first()
+    if membership is not None:
+        return membership.created_at <= token.created_at
+    return can(token.user, Action.EDIT_ORGANISATION, token.organisation)
+
+
 def authenticate_api_token(raw: str) -> ApiToken | None:
-    """The active token with this secret, its person still active; None otherwise."""
+    """The active token with this secret, its person still active and still entitled to it
+    (checked on every use, not only when a membership ends); None otherwise."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     token = (
@@ -74,6 +95,9 @@ def authenticate_api_token(raw: str) -> ApiToken | None:
     if token is None:
         return None
     now = timezone.now()
+    if not _still_entitled(token):
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=now, updated_at=now)
+        return None
     if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

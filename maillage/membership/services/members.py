@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillage.membership.models import ChangeRecord, Membership
+from maillage.membership.services.api_tokens import revoke_tokens_of
 from maillage.membership.services.history import record_change
 from maillage.membership.services.organisations import ProfileError
 
@@ -46,6 +47,7 @@ def remove_member(*, membership: Membership, by: User) -> None:
         )
     email, organisation = membership.user.email, membership.organisation
     membership.delete()
+    revoke_tokens_of(user=membership.user, organisation=organisation)
     record_change(
         organisation=organisation,
         user=by,

@@ -135,7 +135,7 @@ def test_a_token_stops_working_when_its_person_leaves_the_organisation(
 ):
     Membership.objects.filter(user=member).delete()
     response = _patch(client, organisation, {"brand": "Ancien membre"}, token)
-    assert response.status_code == 403
+    assert response.status_code == 401  # the token no longer authenticates at all
 
 
 def test_a_session_write_needs_the_csrf_token(organisation, member):
@@ -213,3 +213,53 @@ def test_deleting_the_account_deletes_its_tokens(member, token):
     delete_account(user=member, password="mot-de-passe-solide")
     assert not ApiToken.objects.exists()
     assert authenticate_api_token(token) is None
+
+
+def _remove(member, organisation, by):
+    from maillage.membership.services.members import remove_member
+
+    remove_member(membership=Membership.objects.get(user=member, organisation=organisation), by=by)
+
+
+def test_removing_a_member_revokes_their_tokens_for_the_organisation(
+    member, org_admin, organisation, token
+):
+    _remove(member, organisation, by=org_admin)
+
+    assert ApiToken.objects.get(user=member).revoked_at is not None
+    assert authenticate_api_token(token) is None
+
+
+def test_a_removed_members_old_token_stays_dead_when_they_rejoin(
+    client, member, org_admin, organisation, token
+):
+    _remove(member, organisation, by=org_admin)
+    MembershipFactory(user=member, organisation=organisation)
+
+    response = _patch(client, organisation, {"phone": "05 49 00 00 00"}, token=token)
+
+    assert response.status_code == 401
+    assert authenticate_api_token(token) is None
+
+
+def test_a_token_older_than_its_persons_membership_is_refused_and_revoked(
+    member, organisation, token
+):
+    """A membership deleted elsewhere (the admin) and created again: checked at each use."""
+    Membership.objects.filter(user=member, organisation=organisation).delete()
+    MembershipFactory(user=member, organisation=organisation)
+
+    assert authenticate_api_token(token) is None
+    assert ApiToken.objects.get(user=member).revoked_at is not None
+
+
+def test_a_token_without_membership_or_right_to_edit_is_refused(member, organisation, token):
+    Membership.objects.filter(user=member, organisation=organisation).delete()
+
+    assert authenticate_api_token(token) is None
+
+
+def test_an_animators_token_keeps_working_without_membership(animator, organisation):
+    _token, raw = create_api_token(user=animator, organisation=organisation, name="Import")
+
+    assert authenticate_api_token(raw).user == animator
