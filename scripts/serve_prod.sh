@@ -16,14 +16,11 @@ export SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
 export SITE_URL="${SITE_URL:-http://${HOST:-127.0.0.1}:${PORT:-8003}}"
 $PY manage.py collectstatic --no-input --verbosity 0
 $PY manage.py migrate --no-input --verbosity 0
-# One task worker beside the web workers (map-cell rebuilds, e-mails); both stop together.
-$PY manage.py db_worker --no-startup-delay --verbosity 0 &
-WORKER=$!
-.venv/bin/granian --interface wsgi config.wsgi:application \
-    --host "${HOST:-127.0.0.1}" --port "${PORT:-8003}" \
-    --workers "${WORKERS:-2}" --blocking-threads "${THREADS:-4}" \
-    --no-access-log &
-SERVER=$!
-trap 'kill $SERVER $WORKER 2>/dev/null; wait' INT TERM
-wait $SERVER
-kill $WORKER 2>/dev/null
+# One task worker beside the web workers (map-cell rebuilds, e-mails), under one supervisor:
+# when either exits, or on Ctrl-C / SIGTERM, both stop (scripts/supervise.py).
+exec $PY scripts/supervise.py -- \
+    $PY manage.py db_worker --no-startup-delay --verbosity 0 -- \
+    .venv/bin/granian --interface wsgi config.wsgi:application \
+        --host "${HOST:-127.0.0.1}" --port "${PORT:-8003}" \
+        --workers "${WORKERS:-2}" --blocking-threads "${THREADS:-4}" \
+        --no-access-log
