@@ -1,11 +1,18 @@
 """Form fields for places, shared by every form that asks for a commune."""
 
+import re
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maillage.territory.models import Commune
-from maillage.territory.selectors import CommuneNotFound, commune_label, resolve_commune
+from maillage.territory.selectors import (
+    INSEE_CODE,
+    CommuneNotFound,
+    commune_label,
+    resolve_commune,
+)
 
 COMMUNE_HELP = _("Par exemple « Poitiers », « St Etienne », « Lyon 8e », « 05000 » ou « 86194 ».")
 
@@ -52,3 +59,39 @@ class CommuneField(forms.CharField):
             return resolve_commune(text)
         except CommuneNotFound as error:
             raise forms.ValidationError(str(error), code="commune") from error
+
+
+class CommuneListField(forms.CharField):
+    """Several communes, each typed as CommuneField reads one, separated by « ; », « , » or new
+    lines (INSEE codes may also be separated by spaces, as before); cleans to INSEE codes."""
+
+    widget = CommuneInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "help_text", _("Séparées par des virgules : « Poitiers, Buxerolles, 86066 ».")
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            communes = Commune.objects.filter(pk__in=value).prefetch_related("postal_codes")
+            return ", ".join(commune_label(commune) for commune in communes)
+        return value
+
+    def clean(self, value) -> list[str]:
+        text = super().clean(value) or ""
+        pieces = []
+        for piece in re.split(r"[,;\n]+", text):
+            words = piece.split()
+            codes_only = len(words) > 1 and all(INSEE_CODE.match(word) for word in words)
+            pieces += words if codes_only else [" ".join(words)] if words else []
+        codes, errors = [], []
+        for piece in pieces:
+            try:
+                codes.append(resolve_commune(piece).insee_code)
+            except CommuneNotFound as error:
+                errors.append(str(error))
+        if errors:
+            raise forms.ValidationError(errors, code="commune")
+        return list(dict.fromkeys(codes))

@@ -16,7 +16,7 @@ from maillage.core.text import fold
 from maillage.territory.models import Commune
 
 _NAME_WITH_CODE = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<code>\d{5}|\d[\dAB]\d?)\s*\)$", re.I)
-_INSEE_CODE = re.compile(r"^\d[\dAB]\d{3}$", re.I)
+INSEE_CODE = re.compile(r"^\d[\dAB]\d{3}$", re.I)
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _ARRONDISSEMENT = re.compile(
     r"^(?P<city>paris|lyon|marseille) (?P<number>\d{1,2})(?: ?(?:er|ere|e|eme|em))?"
@@ -88,7 +88,7 @@ def commune_candidates(text: str) -> list[Commune]:
         by_postal_code = _by_postal_code(key)
         if by_postal_code:
             return _dominant(by_postal_code)
-    if not code and _INSEE_CODE.match(name):
+    if not code and INSEE_CODE.match(name):
         found = list(Commune.objects.filter(insee_code=name.upper()))
         if found:
             return found
