@@ -120,7 +120,7 @@ def test_map_popups_carry_kinds_sectors_and_commune(client, around_lyon):
 def test_a_text_search_frames_metropolitan_france_not_the_overseas(client, around_lyon):
     located_organisation(name="Nettoyage réunionnais", **_commune("97411"))
     body = client.get("/api/v1/map/clusters", {"q": "nettoyage", "extent": "true", **FRANCE})
-    min_lon, min_lat, max_lon, max_lat = body.json()["properties"]["extent"]
+    min_lon, min_lat, _max_lon, _max_lat = body.json()["properties"]["extent"]
     assert min_lat > 41 and min_lon > -6
 
 
