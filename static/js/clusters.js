@@ -44,8 +44,6 @@
     if (properties.kinds && properties.kinds.length) { line(box, "div", "map-popup-kinds", properties.kinds.join(" · ")); }
     if (properties.sectors && properties.sectors.length) { line(box, "div", "map-popup-sectors", properties.sectors.join(", ")); }
     if (properties.commune) { line(box, "div", "map-popup-place", properties.commune); }
-    var more = line(box, "a", "map-popup-more", "Voir la fiche →");
-    more.href = link.href;
     return box;
   }
 
