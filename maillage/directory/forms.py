@@ -110,6 +110,7 @@ class DirectoryFilterForm(forms.Form):
         self.place_from_q = self.commune_found
         if cleaned.get("radius_km") is None:
             cleaned["radius_km"] = float(DEFAULT_PLACE_RADIUS_KM)
+            self.data["radius_km"] = str(DEFAULT_PLACE_RADIUS_KM)  # the control shows it
 
     def filters(self) -> DirectoryFilters:
         """The valid filters; a field that failed validation is left out, the others apply."""

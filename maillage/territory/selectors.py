@@ -43,9 +43,12 @@ def commune_key(text: str, *, arrondissement: bool = True) -> str:
 
 
 def commune_label(commune: Commune) -> str:
-    """What a place field shows once a commune is chosen, and reads back: 'Gap (05000)'."""
+    """What a place field shows once a commune is chosen, and reads back: 'Gap (05000)'; a city
+    of arrondissements with its département, 'Lyon (69)', not the code of its first one."""
     codes = commune.postal_code_list
-    return f"{commune.name} ({codes[0] if codes else commune.departement_id})"
+    if not codes or commune.arrondissements.exists():
+        return f"{commune.name} ({commune.departement_id})"
+    return f"{commune.name} ({codes[0]})"
 
 
 def commune_suggestions(text: str, limit: int = 10) -> QuerySet[Commune]:

@@ -91,7 +91,7 @@ def test_the_map_query_carries_the_commune_as_its_insee_code_and_the_radius(clie
     assert response.context["map_query"] == "q=nettoyage&commune=69123&radius_km=20"
 
 
-@pytest.mark.parametrize("commune", ["Lyon", "69123", "Lyon (69001)"])
+@pytest.mark.parametrize("commune", ["Lyon", "69123", "Lyon (69)", "Lyon (69001)"])
 def test_the_map_api_reads_a_commune_as_the_forms_do(client, around_lyon, commune):
     body = client.get("/api/v1/map/clusters", {"commune": commune, **FRANCE}).json()
     assert [feature["properties"]["name"] for feature in body["features"]] == ["Nettoyage du 8e"]
@@ -127,7 +127,7 @@ def test_a_text_search_frames_metropolitan_france_not_the_overseas(client, aroun
 def test_the_full_map_offers_the_lists_filters(client, around_lyon):
     content = client.get("/carte/", {"commune": "Lyon"}).content.decode()
     assert 'name="radius_km"' in content and 'name="kind"' in content
-    assert 'value="Lyon (69001)"' in content
+    assert 'value="Lyon (69)"' in content
     assert "Guadeloupe" in content and "Mayotte" in content
 
 
