@@ -8,6 +8,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.catalogue import selectors
 from maillage.catalogue.models import (
     ExchangeMode,
     Kind,
@@ -17,9 +18,10 @@ from maillage.catalogue.models import (
     Side,
     Status,
 )
-from maillage.core.text import fold
 from maillage.directory.models import EssFamily, Label, Organisation, Sector
-from maillage.territory.models import EPCI, Commune, Departement
+from maillage.directory.search.params import RADIUS_CHOICES_KM
+from maillage.territory.forms import CommuneField, CommuneListField
+from maillage.territory.models import EPCI, Departement
 
 REPORT_SALT = "maillage.catalogue.report-form"
 # A person needs more than this to describe a need; robots post at once.
@@ -62,11 +64,7 @@ class ListingForm(forms.ModelForm):
         help_text=gettext_lazy("Ctrl ou Cmd + clic pour en choisir plusieurs."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    area_communes = forms.CharField(
-        label=gettext_lazy("Communes desservies (codes INSEE)"),
-        required=False,
-        help_text=gettext_lazy("Séparés par des virgules, par exemple 86194, 86066."),
-    )
+    area_communes = CommuneListField(label=gettext_lazy("Communes desservies"), required=False)
     area_epcis = forms.CharField(
         label=gettext_lazy("EPCI desservis (SIREN)"),
         required=False,
@@ -128,7 +126,7 @@ class ListingForm(forms.ModelForm):
         instance = kwargs.get("instance")
         if instance is not None and instance.pk and not kwargs.get("data"):
             kwargs.setdefault("initial", {}).update(
-                area_communes=", ".join(instance.area_communes.values_list("pk", flat=True)),
+                area_communes=list(instance.area_communes.values_list("pk", flat=True)),
                 area_epcis=", ".join(instance.area_epcis.values_list("pk", flat=True)),
             )
         super().__init__(*args, **kwargs)
@@ -164,9 +162,6 @@ class ListingForm(forms.ModelForm):
                 _("Code inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}
             )
         return codes
-
-    def clean_area_communes(self) -> list[str]:
-        return self._codes("area_communes", Commune)
 
     def clean_area_epcis(self) -> list[str]:
         return self._codes("area_epcis", EPCI)
@@ -235,41 +230,10 @@ class DealForm(forms.Form):
     )
 
 
-def resolve_commune(text: str) -> Commune:
-    """« Poitiers », « 86000 » or « Saint-Denis (93) » → one commune, or a French error."""
-    text = (text or "").strip()
-    match = re.match(r"^(.*?)\s*\((\w{2,3})\)$", text)
-    name, departement = (match.group(1), match.group(2)) if match else (text, None)
-    if re.fullmatch(r"\d{5}", name):
-        candidates = Commune.objects.filter(
-            postal_codes__code=name, kind=Commune.Kind.COMMUNE
-        ).distinct()
-    else:
-        candidates = Commune.objects.filter(search_name=fold(name), kind=Commune.Kind.COMMUNE)
-    if departement:
-        candidates = candidates.filter(departement_id=departement.upper())
-    found = list(candidates.order_by("-population")[:6])
-    if not found:
-        raise forms.ValidationError(
-            _("Commune introuvable : « %(text)s ». Écrivez son nom ou son code postal.")
-            % {"text": text}
-        )
-    if len(found) > 1:
-        raise forms.ValidationError(
-            _("Plusieurs communes correspondent ; précisez, par exemple : %(choices)s.")
-            % {"choices": ", ".join(f"{c.name} ({c.departement_id})" for c in found[:5])}
-        )
-    return found[0]
-
-
 class NeedReportForm(forms.ModelForm):
     """Public form: no account; anti-spam by honeypot, minimum fill time and rate limit."""
 
-    place = forms.CharField(
-        label=gettext_lazy("Où ? (commune ou code postal)"),
-        max_length=120,
-        help_text=gettext_lazy("Par exemple « Poitiers », « 05000 » ou « Saint-Denis (93) »."),
-    )
+    place = CommuneField(label=gettext_lazy("Où ? (commune ou code postal)"))
     # Honeypot: hidden from people by CSS, filled by robots.
     website = forms.CharField(label=gettext_lazy("Ne remplissez pas ce champ"), required=False)
     started = forms.CharField(widget=forms.HiddenInput)
@@ -309,9 +273,6 @@ class NeedReportForm(forms.ModelForm):
             choices=self.fields["reporter_kind"].choices
         )
 
-    def clean_place(self) -> Commune:
-        return resolve_commune(self.cleaned_data["place"])
-
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("website"):
@@ -342,10 +303,9 @@ class NeedReportForm(forms.ModelForm):
 
 
 class QualifyForm(forms.Form):
-    place = forms.CharField(
+    place = CommuneField(
         label=gettext_lazy("Commune (pour corriger le lieu)"),
         required=False,
-        max_length=120,
         help_text=gettext_lazy("Laissez vide pour garder la commune signalée."),
     )
     sector = forms.ModelChoiceField(
@@ -370,10 +330,6 @@ class QualifyForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].widget.choices = [("", "---------"), *sector_choices()]
-
-    def clean_place(self) -> Commune | None:
-        text = self.cleaned_data.get("place")
-        return resolve_commune(text) if text else None
 
     def qualification(self) -> dict:
         data = {
@@ -425,15 +381,20 @@ class CatalogueFilterForm(forms.Form):
     departement = forms.ModelChoiceField(
         label=gettext_lazy("Département"), queryset=Departement.objects.all(), required=False
     )
-    near = forms.CharField(
-        label=gettext_lazy("Près de (commune ou code postal)"), required=False, max_length=120
-    )
+    near = CommuneField(label=gettext_lazy("Près de (commune ou code postal)"), required=False)
     radius_km = forms.IntegerField(
-        label=gettext_lazy("Rayon (km)"), required=False, min_value=1, max_value=500
+        label=gettext_lazy("Dans un rayon de"),
+        required=False,
+        min_value=1,
+        max_value=500,
+        widget=forms.Select(choices=[(km, f"{km} km") for km in RADIUS_CHOICES_KM if km]),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if data is not None and data.get("near", "").strip() and not data.get("radius_km"):
+            data = data.copy()
+            data["radius_km"] = str(selectors.DEFAULT_RADIUS_KM)  # what the search applies: say so
+        super().__init__(data, *args, **kwargs)
         slugs = dict(Sector.objects.values_list("pk", "slug"))
         self.fields["sector"].widget.choices = [
             ("", _("Toutes")),
@@ -442,10 +403,6 @@ class CatalogueFilterForm(forms.Form):
                 for group, options in sector_choices()
             ],
         ]
-
-    def clean_near(self) -> Commune | None:
-        text = self.cleaned_data.get("near")
-        return resolve_commune(text) if text else None
 
 
 class SavedSearchForm(forms.ModelForm):
@@ -461,10 +418,9 @@ class SavedSearchForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
-    near = forms.CharField(
+    near = CommuneField(
         label=gettext_lazy("Près de (commune ou code postal)"),
         required=False,
-        max_length=120,
         help_text=gettext_lazy("Laissez vide pour toute la France, ou choisissez un département."),
     )
 
@@ -487,10 +443,6 @@ class SavedSearchForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sectors"].widget.choices = sector_choices()
         self.fields["side"].choices = [("", _("Les deux")), *Side.choices]
-
-    def clean_near(self) -> Commune | None:
-        text = self.cleaned_data.get("near")
-        return resolve_commune(text) if text else None
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -15,6 +15,9 @@ from maillage.directory.models import Organisation, Sector
 from maillage.directory.search.query import distance_km
 from maillage.territory.models import Commune
 
+# Around a commune, without a radius given.
+DEFAULT_RADIUS_KM = 30
+
 
 @dataclass
 class ListingFilters:
@@ -47,7 +50,7 @@ def search_listings(filters: ListingFilters) -> QuerySet:
     if filters.departement_id:
         listings = listings.filter(departement_id=filters.departement_id)
     if filters.near is not None:
-        listings = within_circle(listings, filters.near, filters.radius_km or 30)
+        listings = within_circle(listings, filters.near, filters.radius_km or DEFAULT_RADIUS_KM)
     return listings.select_related("organisation", "commune").prefetch_related("sectors")
 
 
@@ -77,7 +80,7 @@ def with_distances(
     """Exact distances from the place, the circle applied, nearest first."""
     if near is None or near.latitude is None:
         return listings
-    radius = radius_km or 30
+    radius = radius_km or DEFAULT_RADIUS_KM
     kept = []
     for listing in listings:
         if listing.latitude is None:

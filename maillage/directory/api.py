@@ -5,26 +5,25 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from maillage.core.api import ErrorOut, error_response
-from maillage.core.geo import BoundingBox
 from maillage.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from maillage.directory.models import Organisation
 from maillage.directory.schemas import OrganisationDetail, OrganisationPage
-from maillage.directory.search.clusters import map_clusters
+from maillage.directory.search.clusters import METROPOLITAN_FRANCE, map_clusters
 from maillage.directory.search.params import (
     SearchParameterError,
     parse_bbox,
     parse_near,
-    parse_radius,
+    place_filters,
 )
 from maillage.directory.search.query import (
     DirectoryFilters,
     search_directory,
     unknown_filter_values,
 )
+from maillage.territory.models import Commune
+from maillage.territory.selectors import CommuneNotFound, resolve_commune
 
 router = Router(tags=["Annuaire"])
-
-METROPOLITAN_FRANCE = BoundingBox(-5.3, 41.3, 9.7, 51.2)
 
 
 class SearchQuery(Schema):
@@ -43,18 +42,38 @@ class SearchQuery(Schema):
         [], description="association, cooperative, mutuelle, fondation, societe_ess"
     )
     commune: str = Field(
-        "", max_length=5, description="Code INSEE de la commune (arrondissements compris)"
+        "",
+        max_length=120,
+        description="Commune : code INSEE (arrondissements compris), ou nom, code postal, "
+        "« Nom (code postal) » lus comme dans les formulaires ; avec radius_km, le cercle autour "
+        "de son centre",
     )
     epci: str = Field("", max_length=9, description="SIREN de l'EPCI")
     region: str = Field("", max_length=3, description="Code de la région")
     near: str = Field("", max_length=60, description="Point « latitude,longitude » (WGS 84)")
-    radius_km: float | None = Field(None, description="Rayon autour de near, en km (300 au plus)")
+    radius_km: float | None = Field(
+        None, description="Rayon autour de near ou de la commune, en km (300 au plus)"
+    )
     bbox: str = Field("", max_length=120, description="Zone « min_lon,min_lat,max_lon,max_lat »")
+
+
+def _commune(text: str) -> Commune | None:
+    """An INSEE code as documented, else what a form would read (a name, a postal code)."""
+    text = text.strip()
+    if not text:
+        return None
+    commune = Commune.objects.filter(insee_code=text.upper()).first()
+    if commune is not None:
+        return commune
+    try:
+        return resolve_commune(text)
+    except CommuneNotFound as error:
+        raise SearchParameterError("commune", str(error)) from error
 
 
 def _filters(params: SearchQuery, sort: str = "") -> DirectoryFilters:
     """Raises SearchParameterError naming the faulty field."""
-    near = parse_near(params.near)
+    place = place_filters(_commune(params.commune), parse_near(params.near), params.radius_km)
     return DirectoryFilters(
         q=params.q,
         sectors=tuple(params.sector),
@@ -62,11 +81,9 @@ def _filters(params: SearchQuery, sort: str = "") -> DirectoryFilters:
         departements=tuple(params.departement),
         labels=tuple(params.label),
         families=tuple(params.family),
-        commune=params.commune,
         epci=params.epci,
         region=params.region,
-        near=near,
-        radius_km=parse_radius(params.radius_km, near),
+        **place,
         bbox=parse_bbox(params.bbox),
         sort=sort,
     )

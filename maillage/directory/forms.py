@@ -1,16 +1,22 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import EssFamily, Label, Sector, StructureKind
 from maillage.directory.search.params import (
+    DEFAULT_PLACE_RADIUS_KM,
+    RADIUS_CHOICES_KM,
     SearchParameterError,
     parse_bbox,
     parse_near,
-    parse_radius,
+    place_filters,
+    split_place,
 )
 from maillage.directory.search.query import SORTS, DirectoryFilters
+from maillage.territory.forms import CommuneField
 from maillage.territory.models import Departement
-from maillage.territory.selectors import CommuneNotFound, find_commune
+from maillage.territory.selectors import commune_label
 
 FACET_FIELDS = {
     "sector": "sectors",
@@ -19,13 +25,27 @@ FACET_FIELDS = {
     "label": "labels",
     "family": "families",
 }
+# Parameters that say what to find (the list, the map and the API read them alike), as opposed
+# to how to show it (page, sort, the map's position).
+FILTER_PARAMETERS = ("q", "commune", "radius_km", "near", *FACET_FIELDS)
+
+
+def radius_choices() -> list[tuple[str, str]]:
+    return [(str(km), _("la commune seule") if km == 0 else f"{km} km") for km in RADIUS_CHOICES_KM]
 
 
 class DirectoryFilterForm(forms.Form):
-    """The directory's filters, read from the query string; invalid values are named, not ignored."""
+    """The directory's filters, read from the query string; invalid values are named, not ignored.
+
+    The list, the full map and the home box share it, so that the same URL finds the same
+    organisations everywhere.
+    """
 
     q = forms.CharField(label=_("Recherche"), required=False, max_length=200)
-    commune = forms.CharField(label=_("Commune ou code postal"), required=False, max_length=120)
+    commune = CommuneField(label=_("Commune ou code postal"), required=False, help_text="")
+    radius_km = forms.FloatField(
+        label=_("Dans un rayon de"), required=False, widget=forms.Select(choices=())
+    )
     sector = forms.MultipleChoiceField(label=_("Filière"), required=False)
     kind = forms.MultipleChoiceField(label=_("Type de structure"), required=False)
     departement = forms.MultipleChoiceField(label=_("Département"), required=False)
@@ -34,35 +54,36 @@ class DirectoryFilterForm(forms.Form):
         label=_("Famille de l'ESS"), required=False, choices=EssFamily.choices
     )
     near = forms.CharField(label=_("Autour du point"), required=False, max_length=60)
-    radius_km = forms.FloatField(label=_("Rayon (km)"), required=False)
     bbox = forms.CharField(label=_("Zone de la carte"), required=False, max_length=120)
     sort = forms.ChoiceField(
         label=_("Trier par"),
         required=False,
         choices=[("", _("Pertinence")), ("name", _("Nom")), ("distance", _("Distance"))],
     )
+    # Set by the « search these words as text » link: no place is read from the words.
+    keep_q = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if data is not None:
+            data = data.copy()
+            if data.get("commune", "").strip() and not data.get("radius_km", "").strip():
+                data["radius_km"] = str(DEFAULT_PLACE_RADIUS_KM)
+        super().__init__(data, *args, **kwargs)
         self.commune_found = None
+        # The commune read from the end or the start of the words, and the words as typed.
+        self.place_from_q = None
+        self.typed_q = ""
+        self.fields["radius_km"].widget.choices = radius_choices()
         self.fields["sector"].choices = list(Sector.objects.values_list("slug", "name"))
         self.fields["kind"].choices = list(StructureKind.objects.values_list("code", "name"))
         self.fields["departement"].choices = list(Departement.objects.values_list("code", "name"))
         self.fields["label"].choices = list(Label.objects.values_list("slug", "name"))
 
-    def clean_commune(self) -> str:
-        """The INSEE code of the commune typed (a name, a postal code, or 'Name (code)')."""
-        text = self.cleaned_data["commune"]
-        if not text:
-            return ""
-        try:
-            self.commune_found = find_commune(text)
-        except CommuneNotFound as error:
-            raise forms.ValidationError(str(error)) from error
-        return self.commune_found.insee_code
-
     def clean(self) -> dict:
         cleaned = super().clean()
+        self.commune_found = cleaned.get("commune")
+        if self.commune_found is None and "commune" not in self.errors:
+            self._read_place_from_q(cleaned)
         for name, parse in (("near", parse_near), ("bbox", parse_bbox)):
             try:
                 cleaned[name] = parse(cleaned.get(name) or "")
@@ -70,10 +91,26 @@ class DirectoryFilterForm(forms.Form):
                 self.add_error(name, error.message)
                 cleaned[name] = None
         try:
-            cleaned["radius_km"] = parse_radius(cleaned.get("radius_km"), cleaned.get("near"))
+            cleaned["place"] = place_filters(
+                self.commune_found, cleaned.get("near"), cleaned.get("radius_km")
+            )
         except SearchParameterError as error:
             self.add_error("radius_km", error.message)
         return cleaned
+
+    def _read_place_from_q(self, cleaned: dict) -> None:
+        """« nettoyage Lyon »: Lyon becomes the place, unless the visitor asked otherwise."""
+        if cleaned.get("keep_q") or cleaned.get("near") or not cleaned.get("q"):
+            return
+        split = split_place(cleaned["q"])
+        if split is None:
+            return
+        self.typed_q = cleaned["q"]
+        cleaned["q"], self.commune_found = split
+        self.place_from_q = self.commune_found
+        if cleaned.get("radius_km") is None:
+            cleaned["radius_km"] = float(DEFAULT_PLACE_RADIUS_KM)
+            self.data["radius_km"] = str(DEFAULT_PLACE_RADIUS_KM)  # the control shows it
 
     def filters(self) -> DirectoryFilters:
         """The valid filters; a field that failed validation is left out, the others apply."""
@@ -81,12 +118,39 @@ class DirectoryFilterForm(forms.Form):
         values = {
             attribute: tuple(data.get(name) or ()) for name, attribute in FACET_FIELDS.items()
         }
+        place = data.get("place") or {"commune": "", "near": data.get("near"), "radius_km": None}
         return DirectoryFilters(
             q=data.get("q") or "",
-            commune=data.get("commune") or "",
-            near=data.get("near"),
-            radius_km=data.get("radius_km"),
             bbox=data.get("bbox"),
             sort=data.get("sort") if data.get("sort") in SORTS else "",
+            **place,
             **values,
         )
+
+    @property
+    def commune_text(self) -> str:
+        """The place field's text: the commune's label once found, else what was typed."""
+        if self.commune_found is not None:
+            return commune_label(self.commune_found)
+        return self.data.get("commune", "") if self.is_bound else ""
+
+    def query(self, *, drop: tuple[str, ...] = ()) -> str:
+        """The cleaned filters as a query string that the list, the map and the API read the
+        same way: the commune as its INSEE code, the place read from the words made explicit."""
+        data = getattr(self, "cleaned_data", {})
+        pairs = [("q", data.get("q") or "")]
+        if self.commune_found is not None:
+            pairs.append(("commune", self.commune_found.insee_code))
+        radius = data.get("radius_km")
+        if radius is not None and (self.commune_found is not None or data.get("near")):
+            pairs.append(("radius_km", f"{radius:g}"))
+        if data.get("near"):
+            pairs.append(("near", "{:.5f},{:.5f}".format(*data["near"])))
+        for name in FACET_FIELDS:
+            pairs += [(name, value) for value in data.get(name) or ()]
+        return urlencode([(name, value) for name, value in pairs if value and name not in drop])
+
+    def undo_place_query(self) -> str:
+        """The same search with the words as typed and no place read from them."""
+        others = self.query(drop=("q", "commune", "radius_km"))
+        return "&".join(filter(None, [urlencode({"q": self.typed_q, "keep_q": "1"}), others]))

@@ -18,12 +18,21 @@ def _model(name: str):
     return apps.get_model("directory", name)
 
 
+def listing_limit(today: datetime.date | None = None) -> datetime.date:
+    """Profiles that expired before this day have left the public lists (PROFILE_GRACE_DAYS)."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+
+
 class OrganisationQuerySet(models.QuerySet):
+    def listed(self) -> "OrganisationQuerySet":
+        """What public lists, search, maps (the precomputed cells too) and the API show:
+        published, and not expired past the grace period. Expired profiles stay reachable by
+        their address."""
+        return self.filter(is_published=True, valid_until__gte=listing_limit())
+
     def published(self) -> "OrganisationQuerySet":
-        """What public lists, search, maps and the API show: published, and not expired past the
-        grace period (PROFILE_GRACE_DAYS). Expired profiles stay reachable by their address."""
-        hidden_before = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
-        return self.filter(is_published=True, valid_until__gte=hidden_before)
+        """The former name of listed()."""
+        return self.listed()
 
     def search(self, query: str) -> "OrganisationQuerySet":
         """Every word must appear (accents and case ignored), through the engine's full-text index."""

@@ -9,7 +9,6 @@ urlpatterns = [
     path("annuaire/", views.organisation_list, name="organisation_list"),
     path("carte/", views.directory_map, name="map"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
-    path("communes/suggestions/", views.commune_options, name="commune_options"),
     path("communes/<str:insee_code>/", views.commune_detail, name="commune"),
     path("departements/<str:code>/", views.departement_detail, name="departement"),
 ]

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.forms import DirectoryFilterForm
 from maillage.directory.models import Establishment, Organisation, OrganisationSector
@@ -21,7 +22,17 @@ from maillage.directory.selectors import (
 )
 from maillage.directory.tasks import refresh_home_summary
 from maillage.territory.models import Commune, Departement
-from maillage.territory.selectors import commune_suggestions
+
+# The map's frames: metropolitan France first, then the overseas départements, as French public
+# maps show them ([south, west, north, east]).
+OVERSEAS_VIEWS = [
+    ("metropole", _("Métropole"), [41.3, -5.2, 51.1, 9.6]),
+    ("guadeloupe", "Guadeloupe", [15.8, -61.85, 16.55, -60.95]),
+    ("martinique", "Martinique", [14.38, -61.25, 14.9, -60.8]),
+    ("guyane", "Guyane", [2.1, -54.6, 5.8, -51.6]),
+    ("reunion", "La Réunion", [-21.4, 55.2, -20.85, 55.85]),
+    ("mayotte", "Mayotte", [-13.0, 45.0, -12.63, 45.3]),
+]
 
 PAGE_SIZE = 20
 HOME_SUMMARY_SECONDS = 60
@@ -53,7 +64,11 @@ def home(request: HttpRequest) -> HttpResponse:
         HOME_SUMMARY_SECONDS,
         refresh_later=refresh_home_summary.enqueue,
     )
-    return render(request, "directory/home.html", {**summary, "latest": recently_updated()})
+    return render(
+        request,
+        "directory/home.html",
+        {**summary, "latest": recently_updated(), "overseas": OVERSEAS_VIEWS},
+    )
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -68,7 +83,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "suggested_sectors": nearby_sectors(filters) if result.count == 0 else [],
         "query_string": _query_without(request),
         "query_without_near": _query_without(request, drop=("page", "near", "radius_km")),
-        "map_query": _query_without(request, drop=("page", "bbox", "sort")),
+        # The map reads the cleaned filters (the commune as its INSEE code), not the raw text.
+        "map_query": form.query() if form.is_bound else "",
+        "overseas": OVERSEAS_VIEWS,
     }
     if request.headers.get("HX-Request"):
         return render(request, "directory/_search_panels.html", context)
@@ -79,23 +96,18 @@ def directory_map(request: HttpRequest) -> HttpResponse:
     """Full-page map; its filters and position live in the URL so that a link can be shared."""
     form = DirectoryFilterForm(request.GET or None)
     form.is_valid()
+    filters = form.filters() if form.is_bound else DirectoryFilters()
     return render(
         request,
         "directory/map.html",
         {
             "form": form,
-            "map_query": _query_without(
-                request, drop=("page", "bbox", "sort", "zoom", "lat", "lon")
-            ),
+            "filters": filters,
+            "facets": search_directory(filters, page_size=1).facets,
+            "map_query": form.query() if form.is_bound else "",
+            "overseas": OVERSEAS_VIEWS,
         },
     )
-
-
-def commune_options(request: HttpRequest) -> HttpResponse:
-    """HTMX: <option>s for the commune field's datalist, as the visitor types."""
-    text = request.GET.get("commune", "").strip()
-    communes = commune_suggestions(text) if len(text) >= 2 else []
-    return render(request, "directory/_commune_options.html", {"communes": communes})
 
 
 def _query_without(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:

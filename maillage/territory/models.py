@@ -1,10 +1,9 @@
 """France's administrative geography: régions, départements, EPCI, communes and postal codes."""
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from maillage.core.text import fold
 
 
 class Zone(models.TextChoices):
@@ -67,11 +66,18 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(departement_id=code)
 
     def matching(self, query: str) -> "CommuneQuerySet":
-        """Autocomplete: a postal-code prefix, or the start of a name, accents ignored."""
+        """Autocomplete: a postal-code prefix, or the start of a name, accents, hyphens and
+        « St » ignored (the resolver's reading: selectors.commune_key)."""
+        from maillage.territory.selectors import commune_key
+
         query = query.strip()
         if query.isdigit():
             return self.filter(postal_codes__code__startswith=query).distinct()
-        return self.filter(search_name__startswith=fold(query))
+        # « Marseille 1 » starts « Marseille 1er » and « Marseille 10e »: both readings.
+        return self.filter(
+            Q(search_name__startswith=commune_key(query))
+            | Q(search_name__startswith=commune_key(query, arrondissement=False))
+        )
 
 
 class Commune(models.Model):

@@ -9,6 +9,8 @@ class CommuneOut(Schema):
     population: int | None
     latitude: float | None
     longitude: float | None
+    kind: str
+    label: str
 
     @staticmethod
     def resolve_departement(commune) -> str:

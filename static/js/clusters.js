@@ -3,7 +3,9 @@
 (function () {
   "use strict";
 
-  var FRANCE = { lat: 46.6, lon: 2.4, zoom: 5 };
+  /* Metropolitan France frames every map at first, as French public maps do; the overseas
+     départements are a click away (the « map-frames » buttons). */
+  var METROPOLE = [[41.3, -5.2], [51.1, 9.6]];
   var DROPPED_FROM_QUERY = ["page", "bbox", "sort", "lat", "lon", "zoom"];
 
   function cleanQuery(query) {
@@ -24,11 +26,25 @@
 
   var ORGANISATION_ICON = L.divIcon({ className: "organisation-icon", iconSize: [16, 16] });
 
+  function line(parent, tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) { element.className = className; }
+    element.textContent = text;
+    parent.appendChild(element);
+    return element;
+  }
+
+  /* Text is set as text, never as HTML. */
   function popupContent(properties) {
-    var link = document.createElement("a");
+    var box = document.createElement("div");
+    box.className = "map-popup";
+    var title = line(box, "strong", "", "");
+    var link = line(title, "a", "", properties.name);
     link.href = "/organisations/" + encodeURIComponent(properties.slug) + "/";
-    link.textContent = properties.name;
-    return link;
+    if (properties.kinds && properties.kinds.length) { line(box, "div", "map-popup-kinds", properties.kinds.join(" · ")); }
+    if (properties.sectors && properties.sectors.length) { line(box, "div", "map-popup-sectors", properties.sectors.join(", ")); }
+    if (properties.commune) { line(box, "div", "map-popup-place", properties.commune); }
+    return box;
   }
 
   function ClusterMap(element) {
@@ -39,7 +55,8 @@
     var start = this.startView();
     this.fitOnFirstDraw = !start.fromUrl;
     element.innerHTML = "";
-    this.map = L.map(element, { zoomSnap: 1 }).setView([start.lat, start.lon], start.zoom);
+    this.map = L.map(element, { zoomSnap: 1 });
+    if (start.fromUrl) { this.map.setView([start.lat, start.lon], start.zoom); } else { this.map.fitBounds(METROPOLE); }
     L.tileLayer(element.dataset.tileUrl, { maxZoom: 18, attribution: element.dataset.tileAttribution }).addTo(this.map);
     this.layer = L.layerGroup().addTo(this.map);
     this.status = L.control({ position: "bottomleft" });
@@ -60,7 +77,12 @@
     if (isFinite(lat) && isFinite(lon) && isFinite(zoom)) {
       return { lat: lat, lon: lon, zoom: zoom, fromUrl: true };
     }
-    return FRANCE;
+    return { fromUrl: false };
+  };
+
+  ClusterMap.prototype.frame = function (bounds) {
+    this.fitOnFirstDraw = false;
+    this.map.fitBounds(bounds);
   };
 
   ClusterMap.prototype.setQuery = function (query) {
@@ -138,16 +160,28 @@
   function initAll() {
     if (typeof L === "undefined") { return; }
     document.querySelectorAll("[data-cluster-map]").forEach(function (element) {
-      if (!element.dataset.ready) { element.dataset.ready = "1"; maps.push(new ClusterMap(element)); }
+      if (!element.dataset.ready) {
+        element.dataset.ready = "1";
+        var clusterMap = new ClusterMap(element);
+        maps.push(clusterMap);
+        document.querySelectorAll("[data-map-frames='" + element.id + "'] button[data-bounds]").forEach(function (button) {
+          button.addEventListener("click", function () {
+            var b = JSON.parse(button.dataset.bounds);
+            clusterMap.frame([[b[0], b[1]], [b[2], b[3]]]);
+          });
+        });
+      }
     });
   }
   document.addEventListener("DOMContentLoaded", initAll);
 
   /* The search page: after HTMX replaced the results, show the same filters on the map. */
   document.addEventListener("htmx:afterSwap", function () {
-    var form = document.getElementById("search-form");
-    if (!form) { return; }
-    var query = new URLSearchParams(new FormData(form)).toString();
+    /* The server's reading of the filters (the commune as its INSEE code, a place read from
+       the words), not the raw form: the list and the map then find the same organisations. */
+    var panels = document.getElementById("search-panels");
+    if (!panels || !panels.hasAttribute("data-map-query")) { return; }
+    var query = panels.dataset.mapQuery;
     maps.forEach(function (clusterMap) { clusterMap.setQuery(query); });
   });
 })();

@@ -60,8 +60,40 @@
     element.addEventListener("focus", function () { map.scrollWheelZoom.enable(); });
   }
 
+  /* Place fields (territory.forms.CommuneInput): suggestions from the communes API in a
+     <datalist>; each option's value is a label the server's resolver reads back. */
+  function initCommuneInput(input) {
+    if (input.dataset.ready) { return; }
+    input.dataset.ready = "1";
+    var list = document.createElement("datalist");
+    list.id = (input.id || input.name) + "-communes";
+    input.setAttribute("list", list.id);
+    input.insertAdjacentElement("afterend", list);
+    var timer = null, last = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = input.value.trim();
+        if (text.length < 2 || text === last) { return; }
+        last = text;
+        fetch(input.dataset.communeAutocomplete + "?limit=8&q=" + encodeURIComponent(text))
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (body) {
+            list.innerHTML = "";
+            body.results.forEach(function (commune) {
+              var option = document.createElement("option");
+              option.value = commune.label;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* the field still works as plain text */ });
+      }, 200);
+    });
+  }
+
   function initAll(root) {
     (root || document).querySelectorAll(".map[data-map-points]").forEach(initMap);
+    (root || document).querySelectorAll("input[data-commune-autocomplete]").forEach(initCommuneInput);
   }
 
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });

@@ -174,7 +174,7 @@ def test_the_report_form_accepts_a_person_and_gives_a_private_follow_link(client
         ({"website": "http://spam.test"}, "champ caché"),
         ({"started": "now"}, "trop vite"),
         ({"started": "forged"}, "expiré"),
-        ({"place": "Nulle-Part-sur-Mer"}, "Commune introuvable"),
+        ({"place": "Nulle-Part-sur-Mer"}, "Aucune commune ne correspond"),
         ({"what": ""}, "obligatoire"),
     ],
 )
@@ -225,7 +225,7 @@ def test_an_alert_around_a_commune_is_created_from_the_form_and_keeps_what_was_t
 
     refused = client.post(reverse("catalogue:alerts"), typo)
 
-    assert "Commune introuvable : « Poitiersss »" in refused.content.decode()
+    assert "Aucune commune ne correspond à « Poitiersss »" in refused.content.decode()
     assert 'value="Poitiersss"' in refused.content.decode()
     assert "compter ce rayon" not in refused.content.decode()  # one message for one mistake
     client.post(reverse("catalogue:alerts"), {**typo, "near": "86000"})

@@ -1,10 +1,10 @@
 """Map clusters as GeoJSON: establishments grouped by H3 cell at a resolution fitting the zoom.
 
-Single organisations carry `id`, `name` and `slug` (their page is /organisations/<slug>/):
-what a popup needs, and no more, to keep views small.
+Single organisations carry `id`, `name`, `slug` (their page is /organisations/<slug>/), `kinds`,
+up to three `sectors` and their head office's `commune`: what a popup needs, and no more.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, F, Max, Min, QuerySet
 
 from maillage.core.geo import BoundingBox, parent_cell_bits
 from maillage.directory.models import Establishment, MapCell, Organisation
+from maillage.directory.querysets import listing_limit
 from maillage.directory.search.cache import places_version
 from maillage.directory.search.memory import current_index
 from maillage.directory.search.query import (
@@ -22,6 +23,8 @@ from maillage.directory.search.query import (
 )
 
 MAX_FEATURES = 500
+# The default view of every map, and the frame preferred for results (see _extent).
+METROPOLITAN_FRANCE = BoundingBox(-5.3, 41.3, 9.7, 51.2)
 POINTS_FROM_ZOOM = 13
 
 
@@ -66,9 +69,9 @@ def rebuild_map_cells() -> int:
     through Python), then the cells are swapped in one short transaction: on SQLite, the write
     lock is held for the copy only (about a second at 1M), not for the twenty seconds of counting.
     """
-    version = places_version()  # read first: a write during the rebuild makes it stale again
+    version = _cells_version()  # read first: a write during the rebuild makes it stale again
     published = Establishment.objects.filter(
-        organisation__is_published=True, latitude__isnull=False
+        organisation_id__in=Organisation.objects.listed().values("pk"), latitude__isnull=False
     )
     columns = "resolution, cell, count, latitude, longitude, organisation_id"
     with connection.cursor() as cursor:
@@ -97,16 +100,22 @@ def rebuild_map_cells() -> int:
     return MapCell.objects.count()
 
 
+def _cells_version() -> str:
+    """The places version and the day: profiles leave the lists when their grace period ends,
+    without any write, so the cells are counted again each day too."""
+    return f"{places_version()}:{listing_limit().isoformat()}"
+
+
 def _fresh_map_cells() -> bool:
     """Whether MapCell matches the directory's points; when not, rebuild it (a background task).
 
     Only writes that add, move or remove points move the places version: editing a profile's
     text leaves the map's counts as they are.
     """
-    if cache.get(MAP_CELLS_VERSION_KEY) == places_version():
+    if cache.get(MAP_CELLS_VERSION_KEY) == _cells_version():
         return True
     schedule_map_cells_rebuild()  # writes schedule it; this catches a lost cache or a race
-    return cache.get(MAP_CELLS_VERSION_KEY) == places_version()
+    return cache.get(MAP_CELLS_VERSION_KEY) == _cells_version()
 
 
 def schedule_map_cells_rebuild() -> None:
@@ -138,7 +147,7 @@ def _establishments(filters: DirectoryFilters, bbox: BoundingBox) -> QuerySet[Es
         longitude__range=(bbox.min_lon, bbox.max_lon),
     )
     if filters == DirectoryFilters():
-        return establishments.filter(organisation__is_published=True)
+        return establishments.filter(organisation_id__in=Organisation.objects.listed().values("pk"))
     return establishments.filter(organisation_id__in=filter_organisations(filters).values("pk"))
 
 
@@ -151,26 +160,35 @@ def _point(longitude: float, latitude: float, properties: dict) -> dict:
 
 
 def _organisation_features(rows: list[tuple[float, float, int]]) -> list[dict]:
-    names = {
-        pk: (brand or name, slug)
-        for pk, name, brand, slug in Organisation.objects.filter(
+    """Single organisations with what a popup shows: name, kinds, sectors, commune, page."""
+    organisations = {
+        organisation.pk: organisation
+        for organisation in Organisation.objects.filter(
             pk__in={row[2] for row in rows}
-        ).values_list("pk", "name", "brand", "slug")
+        ).with_card_data()
     }
-    return [
-        _point(
-            longitude,
-            latitude,
-            {
-                "count": 1,
-                "id": pk,
-                "name": names[pk][0],
-                "slug": names[pk][1],
-            },
+    features = []
+    for latitude, longitude, pk in rows:
+        organisation = organisations.get(pk)
+        if organisation is None:
+            continue
+        head = organisation.card_establishments[0] if organisation.card_establishments else None
+        features.append(
+            _point(
+                longitude,
+                latitude,
+                {
+                    "count": 1,
+                    "id": pk,
+                    "name": organisation.display_name,
+                    "slug": organisation.slug,
+                    "kinds": [kind.code for kind in organisation.card_kinds],
+                    "sectors": [sector.name for sector in organisation.card_sectors[:3]],
+                    "commune": head.commune.name if head else "",
+                },
+            )
         )
-        for latitude, longitude, pk in rows
-        if pk in names
-    ]
+    return features
 
 
 def _cell_groups(
@@ -190,12 +208,18 @@ def _cell_groups(
 
 
 def _extent(filters: DirectoryFilters) -> list[float] | None:
-    """[min_lon, min_lat, max_lon, max_lat] of what the filters find, so a map can frame it.
+    """[min_lon, min_lat, max_lon, max_lat] of what the filters find, so a map can frame it:
+    of what they find in metropolitan France if anything, so that a few overseas results do
+    not zoom the map out over the Atlantic (the map's buttons frame the overseas départements).
 
     None without filters: the whole directory is the map's default view anyway.
     """
     if filters == DirectoryFilters():
         return None
+    if filters.bbox is None:
+        extent = _extent(replace(filters, bbox=METROPOLITAN_FRANCE))
+        if extent is not None:
+            return extent
     index = current_index()
     if index is None:
         return _extent_in_database(filter_organisations(filters))

@@ -23,7 +23,6 @@ from collections import OrderedDict, defaultdict
 from functools import cached_property
 
 import numpy as np
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from maillage.core.geo import box_around, haversine_km_many, parent_cell_bits
 from maillage.core.snapshots import SnapshotKeeper
 from maillage.core.text import search_terms
 from maillage.directory.models import Organisation, SearchChange
+from maillage.directory.querysets import listing_limit
 from maillage.directory.search import text
 from maillage.directory.search.cache import directory_version
 from maillage.directory.search.changes import last_change_line, organisations_changed_since
@@ -381,8 +381,7 @@ class DirectoryIndex:
 
     def masks(self, filters, *, sector_children: dict[str, list[str]]) -> "Masks":
         """One mask per active filter; a search is their AND, a facet leaves its own out."""
-        hidden_before = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
-        published = self.valid_until >= hidden_before.toordinal()
+        published = self.valid_until >= listing_limit().toordinal()
         if self.settled is not None:
             published &= self.settled
         masks = Masks(published=published)

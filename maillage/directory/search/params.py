@@ -72,3 +72,46 @@ def parse_bbox(text: str) -> BoundingBox | None:
             "l'antiméridien n'est pas prise en charge, découpez-la en deux.",
         )
     return BoundingBox(min_lon, min_lat, max_lon, max_lat)
+
+
+# « Dans un rayon de » : the choices the pages offer; 0 is the commune alone.
+RADIUS_CHOICES_KM = (0, 5, 10, 20, 30, 50, 100)
+# A commune chosen without a radius: the distance a buyer of local services looks across (the
+# issue's buyer: Lyon, 20 km, reaches Villeurbanne, Vénissieux and Bron).
+DEFAULT_PLACE_RADIUS_KM = 20
+# A place read from the search words must be a town people name, not a hamlet called « Bois ».
+PLACE_IN_TEXT_MIN_POPULATION = 2000
+
+
+def place_filters(commune, near: tuple[float, float] | None, radius_km: float | None) -> dict:
+    """The commune, near and radius_km of DirectoryFilters, one rule for pages and API: a
+    commune with a radius is a circle around its centre; radius 0, the commune alone."""
+    if commune is not None and radius_km and near is None and commune.latitude is not None:
+        radius_km = parse_radius(radius_km, (commune.latitude, commune.longitude))
+        return {
+            "commune": "",
+            "near": (commune.latitude, commune.longitude),
+            "radius_km": radius_km,
+        }
+    if commune is not None and not radius_km and near is None:
+        radius_km = None
+    return {
+        "commune": commune.insee_code if commune is not None else "",
+        "near": near,
+        "radius_km": parse_radius(radius_km, near),
+    }
+
+
+def split_place(query: str):
+    """(the other words, the commune) when the query starts or ends with the name of one
+    commune (« nettoyage Lyon », « Saint-Étienne recyclerie »), else None. Longest names first;
+    an ambiguous name or a village is left to the words."""
+    from maillage.territory.selectors import commune_candidates
+
+    words = query.split()
+    for size in range(min(4, len(words) - 1), 0, -1):
+        for place, rest in ((words[-size:], words[:-size]), (words[:size], words[size:])):
+            found = commune_candidates(" ".join(place))
+            if len(found) == 1 and (found[0].population or 0) >= PLACE_IN_TEXT_MIN_POPULATION:
+                return " ".join(rest), found[0]
+    return None

@@ -28,11 +28,32 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join([*complete, f"{last}:*"])
 
 
+def identifier_of(terms: list[str]) -> str:
+    """The SIREN (9 digits) or SIRET (14) the words spell, spaces allowed, else ''."""
+    digits = "".join(terms)
+    return digits if digits.isdigit() and len(digits) in (9, 14) else ""
+
+
+def identified_ids(identifier: str) -> list[int]:
+    """The organisations a SIREN or SIRET names: identifiers are not words of the text index,
+    so every entry point below answers them here, the same way on both engines."""
+    from maillage.directory.models import Establishment
+
+    if len(identifier) == 9:
+        return list(Organisation.objects.filter(siren=identifier).values_list("pk", flat=True))
+    return list(
+        Establishment.objects.filter(siret=identifier).values_list("organisation_id", flat=True)
+    )
+
+
 def matching(organisations: QuerySet, query: str) -> QuerySet:
-    """Organisations whose name or text contain every word of the query."""
+    """Organisations whose name or text contain every word of the query, or whose SIREN or
+    SIRET it is."""
     terms = search_terms(query)
     if not terms:
         return organisations
+    if identifier_of(terms):
+        return organisations.filter(pk__in=identified_ids(identifier_of(terms)))
     if connection.vendor == "sqlite":
         ids = RawSQL(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_query(terms)]
@@ -57,6 +78,8 @@ def matching(organisations: QuerySet, query: str) -> QuerySet:
 def matching_ids(terms: list[str], *, complete: bool = False) -> list[int]:
     """Ids of every organisation containing the folded terms, the last one as a prefix unless
     `complete`, straight from the engine's index."""
+    if identifier_of(terms):
+        return identified_ids(identifier_of(terms))
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             query = " ".join(f'"{term}"' for term in terms) if complete else _fts5_query(terms)
@@ -95,6 +118,8 @@ def matching_among(query: str, ids: list[int]) -> list[int]:
     terms = search_terms(query)
     if not terms or not ids:
         return list(ids) if not terms else []
+    if identifier_of(terms):
+        return sorted(set(ids) & set(identified_ids(identifier_of(terms))))
     if connection.vendor == "sqlite":
         # The folded columns hold only [0-9a-z] words: FTS5's tokens are their words, and
         # reading a few rows beats asking FTS5 (a long prefix's lookup reads all its matches).
@@ -171,6 +196,8 @@ def ranked_scores(
     terms = search_terms(query)
     if not terms:
         return []
+    if identifier_of(terms):
+        return [(pk, (0, 0.0)) for pk in identified_ids(identifier_of(terms))[:limit]]
     complete = [(pk, (0, score)) for pk, score in _ranked(terms, limit, prefix=False, among=None)]
     if not needs_prefix_pass(complete, limit):
         return complete
@@ -207,6 +234,8 @@ def scores_among(
     prefix_pass = needs_prefix_pass(ranking)
     if not terms or not ids:
         return []
+    if identifier_of(terms):
+        return [(pk, (0, 0.0)) for pk in matching_among(query, ids)]
     complete = [(pk, (0, score)) for pk, score in _ranked(terms, len(ids), prefix=False, among=ids)]
     seen = {pk for pk, _score in complete}
     rest = [pk for pk in ids if pk not in seen]

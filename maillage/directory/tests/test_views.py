@@ -141,11 +141,6 @@ def test_an_ambiguous_commune_is_explained_and_kept_in_the_field(client, cantine
     assert 'value="Saint-Pierre"' in content
 
 
-def test_commune_suggestions_are_datalist_options(client):
-    response = client.get("/communes/suggestions/", {"commune": "poiti"})
-    assert '<option value="Poitiers (86000)">' in response.content.decode()
-
-
 def test_the_home_page_offers_the_sector_groups_that_have_organisations(client):
     from maillage.directory.models import Sector
 

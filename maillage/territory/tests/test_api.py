@@ -27,3 +27,18 @@ def test_it_requires_a_query(client):
     response = client.get("/api/v1/territory/communes")
     assert response.status_code == 400
     assert "obligatoire" in response.json()["errors"][0]["message"]
+
+
+def test_each_suggestion_carries_a_label_that_every_place_field_reads_back(client):
+    from maillage.territory.selectors import resolve_commune
+
+    body = client.get("/api/v1/territory/communes", {"q": "lyon 8"}).json()
+    first = body["results"][0]
+    assert first["label"] == "Lyon 8e Arrondissement (69008)"
+    assert first["kind"] == "arrondissement-municipal"
+    assert resolve_commune(first["label"]).insee_code == first["insee_code"]
+
+
+def test_a_postal_code_suggestion_is_labelled_with_that_code(client):
+    body = client.get("/api/v1/territory/communes", {"q": "05000"}).json()
+    assert "Gap (05000)" in {commune["label"] for commune in body["results"]}
