@@ -124,7 +124,8 @@ def mapping_notices(
             if other and (other == header or (guessed and _ALIAS_INDEX.get(fold(other)) == name))
         ]
         if len(feeding) > 1:
-            columns = ", ".join(column_letter(index) for index in feeding)
+            letters = [column_letter(index) for index in feeding]
+            columns = ", ".join(letters[:-1]) + " et " + letters[-1]
             notices.append(
                 RowProblem(
                     line,

@@ -188,6 +188,7 @@ def _cell_text(value) -> str:
 # A sheet is refused beyond these: calamine holds the rectangle of the used cells in memory
 # (about 32 bytes a cell), and people's lists are far smaller.
 MAX_XLSX_CELLS = 5_000_000
+MAX_XLSX_COLUMNS = 1000
 MAX_XLSX_UNCOMPRESSED = 300 * 1024 * 1024
 # The header is looked for among the first rows (a title row, merged or not, may come first).
 HEADER_SEARCH_ROWS = 10
@@ -273,11 +274,12 @@ class XlsxReader:
         if area:
             top, left, bottom, right = area
             height, width = bottom - top + 1, right - left + 1
-            if height * width > MAX_XLSX_CELLS:
+            if height * width > MAX_XLSX_CELLS or right >= MAX_XLSX_COLUMNS:
                 raise FileRefused(
                     f"{file_name} : la première feuille s'étend de {column_letter(left)}{top + 1} "
                     f"à {column_letter(right)}{bottom + 1} ({height:,} lignes × {width:,} "
-                    f"colonnes) ; {MAX_XLSX_CELLS:,} cellules au plus. Supprimez les cellules "
+                    f"colonnes) ; {MAX_XLSX_CELLS:,} cellules et {MAX_XLSX_COLUMNS:,} colonnes au "
+                    "plus. Supprimez les cellules "
                     "écrites loin des données.".replace(",", " ")
                 )
         self._open_sheet()  # refuses a broken workbook before anything else
@@ -329,14 +331,15 @@ class XlsxReader:
         merges = self._merges(sheet, bottom, right)
         active: list[tuple[int, int, int, object]] = []
         padding = [""] * left
-        for index, cells in enumerate(sheet.iter_rows()):  # rows from 1, columns from `left`
-            cells = padding + list(cells)
+        for index, row in enumerate(sheet.iter_rows()):  # rows from 1, columns from `left`
+            active = [merge for merge in active if merge[0] >= index]
+            if not active and index not in merges and all(cell == "" for cell in row):
+                continue
+            cells = padding + list(row)
             for m_bottom, m_left, m_right in merges.get(index, ()):
                 active.append((m_bottom, m_left, m_right, cells[m_left]))
-            if active:
-                active = [merge for merge in active if merge[0] >= index]
-                for _b, m_left, m_right, value in active:
-                    cells[m_left : m_right + 1] = [value] * (m_right - m_left + 1)
+            for _bottom, m_left, m_right, value in active:
+                cells[m_left : m_right + 1] = [value] * (m_right - m_left + 1)
             if any(_cell_text(cell) for cell in cells):
                 yield index + 1, cells
 
