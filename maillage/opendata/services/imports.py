@@ -27,6 +27,7 @@ from maillage.directory.search.changes import directory_changed
 from maillage.opendata.models import ImportProblem, ImportRun
 from maillage.opendata.readers import FileRefused, Preview, RowProblem
 from maillage.opendata.readers.isolated import IsolatedReader, ReaderCrashed
+from maillage.opendata.services.categories import CategoryLinker
 from maillage.opendata.services.checks import RowChecker
 from maillage.opendata.services.upsert import CREATED, UNCHANGED, UPDATED, Upsert
 
@@ -194,6 +195,7 @@ def _run_batches(
 ) -> None:
     checker = RowChecker(source=run.source)
     upsert = Upsert(run=run)
+    categories = CategoryLinker(source=run.source)
     resume_after = run.checkpoint_line
     candidates, problems, read, last_line = [], [], 0, resume_after
     for line, row in rows:
@@ -216,12 +218,17 @@ def _run_batches(
             problems.append(_problem(run, problem_kind, problem))
         if candidate:
             candidates.append(candidate)
+            if row.get("categories"):
+                problems += [
+                    _problem(run, ImportProblem.Kind.WARNING, problem)
+                    for problem in categories.read(candidate, row["categories"])
+                ]
         if len(candidates) >= batch_size:
-            _commit_batch(run, upsert, candidates, problems, line, read)
+            _commit_batch(run, upsert, candidates, problems, line, read, categories)
             candidates, problems = [], []
             if progress:
                 progress(run)
-    _commit_batch(run, upsert, candidates, problems, last_line, read)
+    _commit_batch(run, upsert, candidates, problems, last_line, read, categories)
     if progress:
         progress(run)
 
@@ -237,11 +244,14 @@ def _problem(run: ImportRun, kind: str, problem: RowProblem) -> ImportProblem:
     )
 
 
-def _commit_batch(run, upsert: Upsert, candidates, problems, last_line: int, read: int) -> None:
+def _commit_batch(
+    run, upsert: Upsert, candidates, problems, last_line: int, read: int, categories
+) -> None:
     with transaction.atomic():
         plans, duplicates = upsert.plan(candidates)
         if not run.is_dry_run:
             upsert.apply(plans)
+            categories.link()
         problems = problems + duplicates
         ImportProblem.objects.bulk_create(problems)
         run.created_count += sum(1 for p in plans if p.action == CREATED)

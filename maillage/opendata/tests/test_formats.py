@@ -106,3 +106,18 @@ def test_the_import_report_file_neutralises_formulas(run_import):
     handle = io.StringIO()
     write_report(run, handle)
     assert "'=1+1" in handle.getvalue() and "'-2" in handle.getvalue()
+
+
+def test_gogocarto_categories_become_sectors_of_the_same_name_and_the_others_are_reported(
+    run_import, tmp_path
+):
+    path = tmp_path / "elements.json"
+    document = json.loads(GOGOCARTO.read_text())
+    document["data"][0]["categories"] = ["Recyclerie", "réemploi", "Horticulture"]
+    document["data"][1]["categories"] = [{"name": "Recyclerie"}]
+    path.write_text(json.dumps(document))
+    run = run_import(path, format="gogocarto", source="transiscope-05")
+    recyclerie = Organisation.objects.get(source_id="aB3x")
+    assert list(recyclerie.sectors.values_list("name", flat=True)) == ["Horticulture"]
+    warnings = run.problems.filter(field="categories")
+    assert sorted(warnings.values_list("value", flat=True)) == ["Recyclerie", "réemploi"]
