@@ -198,6 +198,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 # The largest file an importer accepts (bytes); bigger ones are refused before being read.
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+# Imported files are read in a child process under these limits (docs/opendata.md): a hostile
+# file kills the child, never the web server or the task worker. The preview also has a
+# wall-clock limit; a run whose row has not moved for IMPORT_STALE_MINUTES is marked failed.
+IMPORT_MEMORY_MB = env_int("IMPORT_MEMORY_MB", 1024)
+IMPORT_CPU_SECONDS = env_int("IMPORT_CPU_SECONDS", 1800)
+IMPORT_PREVIEW_SECONDS = env_int("IMPORT_PREVIEW_SECONDS", 30)
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 60)
 
 # Rate limits (maillage/core/ratelimit.py lists which action uses which). API writes per person
 # (token or session); heavy reads (exports) per anonymous address, ten times that per account.

@@ -55,6 +55,9 @@ class ImportRun(TimeStampedModel):
     rejected_count = models.PositiveIntegerField(_("rejetées"), default=0)
     duplicate_count = models.PositiveIntegerField(_("doublons possibles"), default=0)
     message = models.TextField(_("message"), blank=True)
+    # The first rows and the guessed mapping, read once by the isolated reader (never by the
+    # page itself): headers, mapping, rows, detail, notices.
+    preview = models.JSONField(_("aperçu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:

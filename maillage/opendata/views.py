@@ -1,13 +1,14 @@
 """Import pages for animators: upload, preview and mapping, progress, report.
 
-The import itself runs as a task. With the immediate backend of development the request that
-starts it (sent by the page on load) lasts as long as the import, while the page polls the
-status fragment; with a worker it returns at once. Without JavaScript a button starts it.
+The preview and the import run as tasks, reading the file in a child process under limits:
+a hostile file can never take down the web server. The page shows the preview stored on the
+run, so opening it never parses the file. With the immediate backend of development the
+request that starts a task lasts as long as it, while the page polls the status fragment;
+with a worker it returns at once. Without JavaScript a button starts the import.
 """
 
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -17,12 +18,18 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.csv_safe import csv_writer
 from maillage.membership.permissions import Action, can
 from maillage.opendata.forms import MappingForm, UploadForm
 from maillage.opendata.models import ImportProblem, ImportRun
-from maillage.opendata.readers import FileRefused, make_reader
-from maillage.opendata.services.imports import REPORT_COLUMNS, counts_per_reason, start_run
-from maillage.opendata.tasks import run_import
+from maillage.opendata.services.imports import (
+    REPORT_COLUMNS,
+    counts_per_reason,
+    fail_dead_runs,
+    start_run,
+    stored_preview,
+)
+from maillage.opendata.tasks import preview_import, run_import
 
 
 def _require_animator(request: HttpRequest) -> None:
@@ -37,15 +44,6 @@ def _get_run_for_user(request: HttpRequest, pk: int) -> ImportRun:
     if not request.user.is_superuser:
         runs = runs.filter(started_by=request.user)
     return get_object_or_404(runs, pk=pk)
-
-
-def _reader(run: ImportRun, mapping=None):
-    return make_reader(
-        run.format,
-        opener=lambda: default_storage.open(run.stored_file, "rb"),
-        file_name=run.file_name,
-        mapping=mapping,
-    )
 
 
 @login_required
@@ -63,7 +61,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
             user=request.user,
             stored_file=stored,
         )
+        preview_import.enqueue(run.pk)
         return redirect("opendata:import_detail", pk=run.pk)
+    fail_dead_runs()
     runs = ImportRun.objects.select_related("started_by")
     if not request.user.is_superuser:
         runs = runs.filter(started_by=request.user)
@@ -73,20 +73,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Before the run: preview and mapping; after: progress, then the report."""
+    fail_dead_runs()
     run = _get_run_for_user(request, pk)
     context: dict = {"run": run}
-    if run.status == ImportRun.Status.PENDING:
-        try:
-            reader = _reader(run)
-            preview = reader.preview()
-        except FileRefused as refused:
-            run.status, run.message = ImportRun.Status.REFUSED, str(refused)
-            run.save()
-            default_storage.delete(run.stored_file)
-        else:
-            context["preview"] = preview
-            context["form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
-            context["can_map"] = run.format in ("csv", "xlsx")
+    preview = stored_preview(run)
+    if run.status == ImportRun.Status.PENDING and preview:
+        context["preview"] = preview
+        context["form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
+        context["can_map"] = run.format in ("csv", "xlsx")
     if run.is_finished:
         context["reasons"] = [
             (ImportProblem.Kind(kind).label, reason, count)
@@ -101,12 +95,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep the confirmed mapping; the progress page then starts the run."""
     run = _get_run_for_user(request, pk)
-    if run.status != ImportRun.Status.PENDING:
-        return redirect("opendata:import_detail", pk=run.pk)
-    try:
-        preview = _reader(run).preview()
-    except FileRefused as refused:
-        messages.error(request, str(refused))
+    preview = stored_preview(run)
+    if run.status != ImportRun.Status.PENDING or preview is None:
         return redirect("opendata:import_detail", pk=run.pk)
     form = MappingForm(request.POST, headers=preview.headers, mapping=preview.mapping)
     if run.format in ("csv", "xlsx") and not form.is_valid():
@@ -143,10 +133,12 @@ def import_execute(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    fail_dead_runs()
     run = _get_run_for_user(request, pk)
     response = render(request, "opendata/_import_status.html", {"run": run})
-    if run.is_finished and request.headers.get("HX-Request"):
-        # The report is on the full page: reload it once the run is over.
+    preview_ready = run.status == ImportRun.Status.PENDING and run.preview is not None
+    if request.headers.get("HX-Request") and (run.is_finished or preview_ready):
+        # The preview and the report are on the full page: reload it once they are ready.
         response["HX-Refresh"] = "true"
     return response
 
@@ -158,10 +150,8 @@ class _Echo:
 
 @login_required
 def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    import csv
-
     run = _get_run_for_user(request, pk)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def rows():
         yield "\ufeff" + writer.writerow(REPORT_COLUMNS)

@@ -5,6 +5,7 @@ truncated): the import then writes nothing. A problem with one row only is yield
 RowProblem in place of the row, and the import goes on.
 """
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -41,6 +42,10 @@ CANONICAL_FIELDS = tuple(FIELD_ALIASES)
 _ALIAS_INDEX = {fold(alias): name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 
 
+# Larger values are refused row by row, in every format.
+MAX_CELL_CHARS = 100_000
+
+
 class FileRefused(Exception):
     """The whole file is refused; the message says why, in French, for the person importing."""
 
@@ -51,6 +56,87 @@ class RowProblem:
     field: str
     value: str
     reason: str
+
+
+def value_problem(line: int, field: str, value: str) -> RowProblem | None:
+    """The rule every reader applies to every value it yields: no NUL byte, no giant value.
+
+    A NUL byte cannot be stored by PostgreSQL (the whole batch would fail); a CSV gets one past
+    the sample where binary data is looked for, a JSON string or a spreadsheet cell anywhere.
+    """
+    if "\x00" in value:
+        return RowProblem(
+            line,
+            field,
+            value.replace("\x00", "␀")[:40],
+            "Valeur contenant un caractère nul (octet 0).",
+        )
+    if len(value) > MAX_CELL_CHARS:
+        return RowProblem(
+            line,
+            field,
+            value[:40] + "…",
+            f"Valeur trop longue ({len(value):,} caractères, {MAX_CELL_CHARS:,} au plus).".replace(
+                ",", " "
+            ),
+        )
+    return None
+
+
+def row_problem(line: int, row: dict) -> RowProblem | None:
+    """The first value of a row (nested lists of establishments included) that value_problem refuses."""
+    for field, value in row.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            found = (
+                row_problem(line, item)
+                if isinstance(item, dict)
+                else value_problem(line, field, item)
+            )
+            if found:
+                return found
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 27 → AB: how spreadsheet software names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def mapping_notices(
+    headers: list[str], mapping: dict[str, str], *, line: int = 1, guessed: bool = True
+) -> list[RowProblem]:
+    """Warn when two columns could feed one field and only the first is read.
+
+    A header merged over two columns (both then carry its text), or « Nom » next to « Raison
+    sociale » in a guessed mapping, would otherwise lose the second column without a word.
+    """
+    notices = []
+    for header, name in mapping.items():
+        feeding = [
+            index
+            for index, other in enumerate(headers)
+            if other and (other == header or (guessed and _ALIAS_INDEX.get(fold(other)) == name))
+        ]
+        if len(feeding) > 1:
+            letters = [column_letter(index) for index in feeding]
+            columns = ", ".join(letters[:-1]) + " et " + letters[-1]
+            notices.append(
+                RowProblem(
+                    line,
+                    name,
+                    header,
+                    f"Les colonnes {columns} peuvent toutes remplir le champ {name} : seule la "
+                    f"colonne {column_letter(headers.index(header))} (« {header} ») est lue. "
+                    "Choisissez la bonne dans la correspondance des colonnes.",
+                )
+            )
+    return notices
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -80,6 +166,8 @@ class Preview:
     mapping: dict[str, str]
     rows: list[list[str]]
     detail: str = ""
+    # File-level warnings (columns that feed one field, merged ranges beyond the data…).
+    notices: list[RowProblem] = dataclasses.field(default_factory=list)
 
 
 RowStream = Iterator[tuple[int, dict[str, str] | RowProblem]]

@@ -11,7 +11,14 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from maillage.opendata.readers.base import FileRefused, Opener, Preview, RowStream
+from maillage.opendata.readers.base import (
+    FileRefused,
+    Opener,
+    Preview,
+    RowProblem,
+    RowStream,
+    row_problem,
+)
 
 HIDDEN = "[ND]"
 UNIT_COLUMNS = (
@@ -54,8 +61,13 @@ def _dict_rows(path: Path, delimiter: str, required: tuple[str, ...]) -> Iterato
         missing = set(required) - set(reader.fieldnames or ())
         if missing:
             raise FileRefused(f"{path.name} : colonnes manquantes : {', '.join(sorted(missing))}.")
-        for row in reader:
-            yield reader.line_num, row
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise FileRefused(
+                f"{path.name} : fichier mal formé après la ligne {reader.line_num} ({error})."
+            ) from error
 
 
 def _address(row: dict) -> str:
@@ -137,7 +149,7 @@ class SireneReader:
         if group:
             yield self._unit_row(group, units, points)
 
-    def _unit_row(self, group, units, points) -> tuple[int, dict]:
+    def _unit_row(self, group, units, points) -> tuple[int, dict | RowProblem]:
         siren = group[0][1]["siren"]
         unit = units[siren]
         group.sort(key=lambda item: item[1]["siret"][9:] != unit["head_nic"])
@@ -148,7 +160,7 @@ class SireneReader:
         row["other_establishments"] = [
             self._establishment(other, points) for _l, other in group[1:]
         ]
-        return line, row
+        return line, row_problem(line, row) or row
 
     def _establishment(self, row: dict, points) -> dict:
         latitude, longitude = points.get(row["siret"], ("", ""))
@@ -165,6 +177,8 @@ class SireneReader:
     def preview(self, count: int = 5) -> Preview:
         rows = []
         for _line, row in self.rows():
+            if isinstance(row, RowProblem):
+                continue
             rows.append([row["siret"], row["name"], row["postal_code"], row["city"]])
             if len(rows) >= count:
                 break

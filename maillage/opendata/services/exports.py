@@ -4,13 +4,13 @@ Rows are read as tuples in chunks (`iterator(chunk_size=…)`), each chunk compl
 kinds in one query, and written as they come: a million organisations never sit in memory.
 """
 
-import csv
 import io
 import json
 from collections.abc import Iterator
 
 from django.db.models import FilteredRelation, Q, QuerySet
 
+from maillage.core.csv_safe import csv_writer
 from maillage.directory.models import Organisation
 from maillage.opendata.services.jsonld import CONTEXT, organisation_jsonld, organisation_url
 
@@ -58,7 +58,6 @@ _VALUES = (
     "phone",
     "description",
 )
-FORMULA_CHARS = frozenset("=+-@\t\r")
 
 
 def _rows(organisations: QuerySet[Organisation]) -> Iterator[tuple[tuple, list[str]]]:
@@ -102,11 +101,6 @@ def _records(organisations: QuerySet[Organisation]) -> Iterator[dict]:
         yield record
 
 
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is prefixed with a quote (the import removes it)."""
-    return f"'{value}" if value[:1] in FORMULA_CHARS else value
-
-
 # Positions in _VALUES of the CSV columns, in COLUMNS order (kinds apart).
 _CSV_SOURCES = [
     "name",
@@ -133,7 +127,7 @@ _CSV_POSITIONS = [None if name is None else _VALUES.index(name) for name in _CSV
 _NAF = _VALUES.index("naf_id")
 
 
-def _csv_row(row: tuple, kinds: list[str]) -> list[str]:
+def _csv_row(row: tuple, kinds: list[str]) -> list:
     cells = []
     for position in _CSV_POSITIONS:
         if position is None:
@@ -142,18 +136,16 @@ def _csv_row(row: tuple, kinds: list[str]) -> list[str]:
         value = row[position]
         if value is None:
             cells.append("")
-        elif isinstance(value, float):
-            cells.append(repr(value))
+        elif position == _NAF:
+            cells.append(value.replace(".", ""))
         else:
-            if position == _NAF:
-                value = value.replace(".", "")
-            cells.append(f"'{value}" if value[:1] in FORMULA_CHARS else value)
+            cells.append(value)  # csv_writer quotes formulas; floats are written as numbers
     return cells
 
 
 def export_csv(organisations: QuerySet[Organisation], *, bom: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     if bom:
         buffer.write("\ufeff")
     writer.writerow(COLUMNS)

@@ -2,21 +2,32 @@
 
 The file is first read whole without writing (a broken file is refused and nothing is
 written), then row by row in batches: each batch is one transaction that also moves the run's
-checkpoint, so an interrupted run resumes after its last committed batch.
+checkpoint, so an interrupted run resumes after its last committed batch. The reading happens
+in a child process under memory and CPU limits (readers/isolated.py); whatever stops a run,
+it ends « échoué » with a reason, never « en cours ».
 """
 
-import csv
+import contextlib
+import dataclasses
+import logging
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from maillage.core.csv_safe import csv_writer
 from maillage.directory.models import Organisation
 from maillage.directory.search import schema
 from maillage.directory.search.changes import directory_changed
 from maillage.opendata.models import ImportProblem, ImportRun
-from maillage.opendata.readers import FileRefused, RowProblem, make_reader
+from maillage.opendata.readers import FileRefused, Preview, RowProblem
+from maillage.opendata.readers.isolated import IsolatedReader, ReaderCrashed
+from maillage.opendata.services.categories import CategoryLinker
 from maillage.opendata.services.checks import RowChecker
 from maillage.opendata.services.upsert import CREATED, UNCHANGED, UPDATED, Upsert
 
@@ -25,6 +36,7 @@ BATCH_SIZE = 1000
 # end instead of row by row (bench/generate.py does the same).
 FIRST_LOAD_ROWS = 20_000
 Progress = Callable[[ImportRun], None]
+logger = logging.getLogger(__name__)
 
 
 def start_run(
@@ -48,6 +60,56 @@ def start_run(
     )
 
 
+@contextlib.contextmanager
+def _local_file(path: Path | None, opener: Callable | None, file_name: str) -> Iterator[Path]:
+    """A path the reader process can open: the given one, or a copy of the stored file."""
+    if path is not None:
+        yield Path(path)
+        return
+    with tempfile.NamedTemporaryFile(suffix=Path(file_name).suffix[:10]) as copy:
+        with opener() as source:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def isolated_reader(run: ImportRun, path: Path, *, mapping=None) -> IsolatedReader:
+    return IsolatedReader(
+        run.format,
+        path=path,
+        file_name=run.file_name,
+        mapping=mapping if mapping is not None else run.mapping or None,
+        memory_mb=settings.IMPORT_MEMORY_MB,
+        cpu_seconds=settings.IMPORT_CPU_SECONDS,
+    )
+
+
+def preview_file(*, run: ImportRun, path: Path | None = None, opener=None) -> ImportRun:
+    """Read the first rows once, in the reader process, and keep them on the run.
+
+    The page shows the stored preview: opening it never parses the file again. A file that
+    cannot be read is refused; one that kills the reader fails with the reason.
+    """
+    try:
+        with _local_file(path, opener, run.file_name) as local:
+            preview = isolated_reader(run, local).preview(timeout=settings.IMPORT_PREVIEW_SECONDS)
+    except FileRefused as refused:
+        return _finish(run, ImportRun.Status.REFUSED, str(refused))
+    except ReaderCrashed as crashed:
+        return _finish(run, ImportRun.Status.FAILED, str(crashed))
+    run.preview = dataclasses.asdict(preview)
+    run.save(update_fields=["preview", "updated_at"])
+    return run
+
+
+def stored_preview(run: ImportRun) -> Preview | None:
+    if not run.preview:
+        return None
+    data = dict(run.preview)
+    data["notices"] = [RowProblem(**notice) for notice in data.get("notices", [])]
+    return Preview(**data)
+
+
 def import_organisations(
     *,
     run: ImportRun,
@@ -57,21 +119,43 @@ def import_organisations(
     progress: Progress | None = None,
 ) -> ImportRun:
     """Run (or resume) an import; the run row holds the counts, its problems the report."""
-    opener = opener or (lambda: open(path, "rb"))  # noqa: SIM115 (the readers close it)
     run.status, run.message = ImportRun.Status.RUNNING, ""
     run.save(update_fields=["status", "message", "updated_at"])
     try:
-        reader = make_reader(
-            run.format,
-            opener=opener,
-            file_name=run.file_name,
-            mapping=run.mapping or None,
-            path=path,
+        with _local_file(path, opener, run.file_name) as local:
+            return _import(run, isolated_reader(run, local), batch_size, progress)
+    except FileRefused as refused:
+        # Only a file changed while it was imported gets here: committed batches stay, the
+        # checkpoint says where to resume.
+        return _finish(run, ImportRun.Status.FAILED, str(refused))
+    except ReaderCrashed as crashed:
+        return _finish(run, ImportRun.Status.FAILED, _after_checkpoint(run, str(crashed)))
+    except Exception as error:  # a bug or the database: the run must not stay « en cours »
+        logger.exception("import run %s failed", run.pk)
+        return _finish(
+            run,
+            ImportRun.Status.FAILED,
+            _after_checkpoint(run, f"Erreur inattendue : {type(error).__name__} : {error}"[:500]),
         )
+
+
+def _after_checkpoint(run: ImportRun, reason: str) -> str:
+    run.refresh_from_db(fields=["checkpoint_line"])
+    if run.checkpoint_line:
+        return f"{reason} Les lignes jusqu'à la ligne {run.checkpoint_line} sont enregistrées."
+    return reason
+
+
+def _import(run: ImportRun, reader: IsolatedReader, batch_size: int, progress) -> ImportRun:
+    try:
         run.total_rows = reader.count()
     except FileRefused as refused:
         return _finish(run, ImportRun.Status.REFUSED, str(refused))
     run.save(update_fields=["total_rows", "updated_at"])
+    if run.checkpoint_line == 0 and reader.notices:
+        ImportProblem.objects.bulk_create(
+            _problem(run, ImportProblem.Kind.WARNING, notice) for notice in reader.notices
+        )
     first_load = (
         not run.is_dry_run
         and run.checkpoint_line == 0
@@ -82,10 +166,6 @@ def import_organisations(
         if first_load:
             suspend_search_index()
         _run_batches(run, reader.rows(), batch_size, progress)
-    except FileRefused as refused:
-        # Only a file changed while it was imported gets here: committed batches stay, the
-        # checkpoint says where to resume.
-        return _finish(run, ImportRun.Status.FAILED, str(refused))
     finally:
         if first_load:
             restore_search_index()
@@ -94,11 +174,28 @@ def import_organisations(
     return _finish(run, ImportRun.Status.DONE, summary(run))
 
 
+def fail_dead_runs() -> int:
+    """Mark « échoué » the runs left « en cours » by a process that died (killed, restarted
+    machine): their row has not moved for IMPORT_STALE_MINUTES, whereas a live run saves it
+    after every batch. Called where runs are listed and when a run starts."""
+    limit = timezone.now() - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    dead = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, updated_at__lt=limit)
+    return dead.update(
+        status=ImportRun.Status.FAILED,
+        finished_at=timezone.now(),
+        message=(
+            "L'import s'est arrêté sans se terminer (processus interrompu) : relancez-le, il "
+            "reprendra après sa dernière ligne enregistrée."
+        ),
+    )
+
+
 def _run_batches(
     run: ImportRun, rows: Iterator, batch_size: int, progress: Progress | None
 ) -> None:
     checker = RowChecker(source=run.source)
     upsert = Upsert(run=run)
+    categories = CategoryLinker(source=run.source)
     resume_after = run.checkpoint_line
     candidates, problems, read, last_line = [], [], 0, resume_after
     for line, row in rows:
@@ -121,12 +218,17 @@ def _run_batches(
             problems.append(_problem(run, problem_kind, problem))
         if candidate:
             candidates.append(candidate)
+            if row.get("categories"):
+                problems += [
+                    _problem(run, ImportProblem.Kind.WARNING, problem)
+                    for problem in categories.read(candidate, row["categories"])
+                ]
         if len(candidates) >= batch_size:
-            _commit_batch(run, upsert, candidates, problems, line, read)
+            _commit_batch(run, upsert, candidates, problems, line, read, categories)
             candidates, problems = [], []
             if progress:
                 progress(run)
-    _commit_batch(run, upsert, candidates, problems, last_line, read)
+    _commit_batch(run, upsert, candidates, problems, last_line, read, categories)
     if progress:
         progress(run)
 
@@ -142,11 +244,14 @@ def _problem(run: ImportRun, kind: str, problem: RowProblem) -> ImportProblem:
     )
 
 
-def _commit_batch(run, upsert: Upsert, candidates, problems, last_line: int, read: int) -> None:
+def _commit_batch(
+    run, upsert: Upsert, candidates, problems, last_line: int, read: int, categories
+) -> None:
     with transaction.atomic():
         plans, duplicates = upsert.plan(candidates)
         if not run.is_dry_run:
             upsert.apply(plans)
+            categories.link()
         problems = problems + duplicates
         ImportProblem.objects.bulk_create(problems)
         run.created_count += sum(1 for p in plans if p.action == CREATED)
@@ -215,7 +320,7 @@ REPORT_COLUMNS = ["ligne", "nature", "champ", "valeur", "motif"]
 
 def write_report(run: ImportRun, handle) -> int:
     """The rejected rows and the warnings as a CSV for spreadsheet software (UTF-8 with BOM)."""
-    writer = csv.writer(handle)
+    writer = csv_writer(handle)
     writer.writerow(REPORT_COLUMNS)
     count = 0
     for problem in run.problems.order_by("line", "pk").iterator(chunk_size=2000):

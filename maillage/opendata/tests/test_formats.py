@@ -1,5 +1,7 @@
 """SIRENE stock (streamed, ESS units only) and GoGoCarto exports."""
 
+import json
+
 import pytest
 
 from maillage.directory.models import Establishment, Organisation
@@ -66,3 +68,56 @@ def test_a_gogocarto_file_that_is_not_json_is_refused(run_import):
     run = run_import(CORPUS / "good.csv", format="gogocarto")
     assert run.status == ImportRun.Status.REFUSED
     assert "JSON" in run.message
+
+
+def test_gogocarto_reads_description_more_under_its_own_name(run_import, tmp_path):
+    path = tmp_path / "elements.json"
+    document = json.loads(GOGOCARTO.read_text())
+    document["data"] = document["data"][:1]
+    document["data"][0]["descriptionMore"] = "Ouvert le samedi."
+    path.write_text(json.dumps(document))
+    run_import(path, format="gogocarto", source="transiscope-05")
+    description = Organisation.objects.get(source_id="aB3x").description
+    assert description == "Collecte, tri et revente d'objets.\n\nOuvert le samedi."
+
+
+def test_the_xlsx_header_is_found_under_a_merged_title_row(run_import):
+    run = run_import(CORPUS.parent / "bad" / "import-title-row.xlsx", format="xlsx")
+    assert (run.status, run.created_count) == (ImportRun.Status.DONE, 3)
+    assert Organisation.objects.filter(name="LA PETITE OURSE").exists()
+
+
+def test_an_xlsx_header_row_is_chosen_by_the_mapping(run_import):
+    mapping = {"Raison sociale": "name", "Code postal": "postal_code", "Ville": "city"}
+    run = run_import(
+        CORPUS.parent / "bad" / "import-title-row.xlsx", format="xlsx", mapping=mapping
+    )
+    assert (run.status, run.created_count) == (ImportRun.Status.DONE, 3)
+    assert not Organisation.objects.exclude(siren="").exists()  # SIRET column not mapped
+
+
+def test_the_import_report_file_neutralises_formulas(run_import):
+    import io
+
+    from maillage.opendata.services.imports import write_report
+
+    run = run_import(CORPUS / "good.csv")
+    run.problems.create(kind="warning", line=2, field="name", value="=1+1", reason="-2")
+    handle = io.StringIO()
+    write_report(run, handle)
+    assert "'=1+1" in handle.getvalue() and "'-2" in handle.getvalue()
+
+
+def test_gogocarto_categories_become_sectors_of_the_same_name_and_the_others_are_reported(
+    run_import, tmp_path
+):
+    path = tmp_path / "elements.json"
+    document = json.loads(GOGOCARTO.read_text())
+    document["data"][0]["categories"] = ["Recyclerie", "réemploi", "Horticulture"]
+    document["data"][1]["categories"] = [{"name": "Recyclerie"}]
+    path.write_text(json.dumps(document))
+    run = run_import(path, format="gogocarto", source="transiscope-05")
+    recyclerie = Organisation.objects.get(source_id="aB3x")
+    assert list(recyclerie.sectors.values_list("name", flat=True)) == ["Horticulture"]
+    warnings = run.problems.filter(field="categories")
+    assert sorted(warnings.values_list("value", flat=True)) == ["Recyclerie", "réemploi"]

@@ -134,3 +134,74 @@ def test_the_uploaded_file_is_deleted_once_imported(animator_client):
     animator_client.post(reverse("opendata:import_start", args=[run.pk]), fields)
     animator_client.post(reverse("opendata:import_execute", args=[run.pk]))
     assert not default_storage.exists(run.stored_file)
+
+
+def test_the_preview_is_read_once_and_shown_from_the_run(animator_client):
+    from django.core.files.storage import default_storage
+
+    detail_url = upload(animator_client)["Location"]
+    run = ImportRun.objects.get()
+    assert run.preview["headers"][0] == "Raison sociale"
+    # Opening the page again never parses the file: it would fail without it.
+    default_storage.delete(run.stored_file)
+    assert "LE TOIT DU MONDE" in animator_client.get(detail_url).content.decode()
+
+
+def test_a_workbook_that_would_exhaust_memory_is_refused_on_upload_with_the_reason(
+    animator_client,
+):
+    data = (CORPUS.parent / "bad" / "import-far-cell.xlsx").read_bytes()
+    response = animator_client.post(
+        reverse("opendata:import_list"),
+        {"file": SimpleUploadedFile("far.xlsx", data), "format": "xlsx", "source": "x"},
+    )
+    content = animator_client.get(response["Location"]).content.decode()
+    assert "XFD1048576" in content
+    assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
+
+
+def test_the_preview_warns_when_two_columns_feed_one_field(animator_client):
+    data = b"Nom,Raison sociale,SIRET\nA,B,33235830800028\n"
+    response = animator_client.post(
+        reverse("opendata:import_list"),
+        {"file": SimpleUploadedFile("two.csv", data), "format": "csv", "source": "x"},
+    )
+    content = animator_client.get(response["Location"]).content.decode()
+    assert "Les colonnes A et B peuvent toutes remplir le champ name" in content
+
+
+def test_a_run_left_running_by_a_dead_worker_is_marked_failed(animator_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    upload(animator_client)
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    content = animator_client.get(reverse("opendata:import_list")).content.decode()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert "processus interrompu" in run.message
+    assert "Échec" in content
+
+
+def test_a_live_running_run_is_left_alone(animator_client):
+    upload(animator_client)
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    animator_client.get(reverse("opendata:import_list"))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.RUNNING
+
+
+def test_the_report_neutralises_formulas(animator_client):
+    upload(animator_client)
+    run = ImportRun.objects.get()
+    run.problems.create(
+        kind="rejected", line=2, field="name", value='=HYPERLINK("http://x")', reason="@SUM(A1)"
+    )
+    response = animator_client.get(reverse("opendata:import_report", args=[run.pk]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert '\'=HYPERLINK(""http://x"")' in body
+    assert "'@SUM(A1)" in body
