@@ -57,7 +57,7 @@ def _alert(name: str, email: str) -> SavedSearch:
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_alert_name_does_not_stop_the_digest(name):
     hostile, plain = _alert(name, "a@exemple.test"), _alert("Haies", "b@exemple.test")
-    SavedSearch.objects.filter(pk=hostile.pk).update(name=name.replace("\x00", ""))
+    SavedSearch.objects.filter(pk=hostile.pk).update(name=name.replace("\x00", "")[:100])
     offer(title="Entretien de pelouses")
 
     later = timezone.now() + datetime.timedelta(minutes=1)
