@@ -1,4 +1,5 @@
-"""E-mails of the catalogue, sent through Django's backend once the transaction commits."""
+"""E-mails of the catalogue, through maillage.core.mail: once the transaction commits, or within
+a batch sender's per-recipient transaction (digests, expiry reminders)."""
 
 from django.urls import reverse
 

@@ -11,11 +11,14 @@ production so that every worker sees the same counts.
 import ipaddress
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def hit_by_address(request: HttpRequest, action: str, rate: str = "") -> None:
     hit(action, client_address(request), rate or rate_of(action))
 
 
-def hit_by_account(user, action: str, rate: str = "") -> None:
+def hit_by_account(user: "AbstractBaseUser", action: str, rate: str = "") -> None:
     """Rate-limit `action` per signed-in account; `rate` defaults to the action's rule."""
     hit(action, f"user:{user.pk}", rate or rate_of(action))
 

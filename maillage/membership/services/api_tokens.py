@@ -65,9 +65,10 @@ def revoke_api_token(*, user: User, token_id: int) -> ApiToken:
 def revoke_tokens_of(*, user: User, organisation: Organisation) -> int:
     """Revoke the person's tokens for the organisation, when their membership ends: a token
     must not come back to life if they join again. Returns how many were revoked."""
+    now = timezone.now()
     return ApiToken.objects.filter(
         user=user, organisation=organisation, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now(), updated_at=timezone.now())
+    ).update(revoked_at=now, updated_at=now)
 
 
 def _still_entitled(token: ApiToken) -> bool:

@@ -153,7 +153,6 @@ def create_organisation(
     relations = _apply(organisation, data)
     organisation.slug = unique_slug(organisation.brand or organisation.name)
     organisation.full_clean()
-    hit_by_account(user, "create-organisation")  # once valid: a refused form does not count
     organisation.save()
     _save_relations(organisation, relations)
     establishment = Establishment(organisation=organisation, is_head_office=True)
@@ -161,6 +160,8 @@ def create_organisation(
         setattr(establishment, name, value)
     establishment.is_head_office = True
     establishment.full_clean()
+    # Counted once valid (a refused form does not count); over the limit, all rolls back (429).
+    hit_by_account(user, "create-organisation")
     establishment.save()
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
     refresh_search_text(organisation)

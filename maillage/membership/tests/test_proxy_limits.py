@@ -111,3 +111,37 @@ def test_failed_sign_ins_from_one_visitor_still_lock_that_visitor(client):
 
     assert "_auth_user_id" not in client.session
     assert response.status_code in (200, 429)
+
+
+def _limit_calls() -> list[tuple[str, str, object]]:
+    """(file, function, action) of every rate-limit call in the product's code."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    action_argument = {"hit": 0, "hit_by_address": 1, "hit_by_account": 1, "limit_heavy_read": 1}
+    calls = []
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or path.name == "ratelimit.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in action_argument:
+                position = action_argument[name]
+                argument = node.args[position] if len(node.args) > position else None
+                action = argument.value if isinstance(argument, ast.Constant) else argument
+                calls.append((path.name, name, action))
+    return calls
+
+
+def test_every_rate_limit_in_the_code_is_a_listed_action():
+    calls = _limit_calls()
+
+    assert calls
+    for file, function, action in calls:
+        assert function != "hit", f"{file}: use hit_by_address or hit_by_account"
+        if function == "limit_heavy_read" and action is None:
+            continue  # the listed "heavy-read" by default
+        assert action in RULES, f"{file}: {function}({action!r}) is not in RULES"
