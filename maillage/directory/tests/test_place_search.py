@@ -59,9 +59,10 @@ def test_the_undo_link_searches_the_words_as_typed(client, around_lyon):
     assert response.context["form"].place_from_q is None
 
 
-def test_a_village_name_in_the_words_stays_a_word(client, around_lyon):
-    response = client.get("/annuaire/", {"q": "nettoyage Bois"})
-    assert response.context["filters"].q == "nettoyage Bois"
+@pytest.mark.parametrize("words", ["produits de la mer", "entretien jardin", "nettoyage Bois"])
+def test_a_small_commune_named_like_a_word_stays_a_word(client, around_lyon, words):
+    response = client.get("/annuaire/", {"q": words})
+    assert response.context["filters"].q == words
 
 
 @pytest.mark.parametrize("spaced", [False, True])
