@@ -142,3 +142,11 @@ def test_the_unfiltered_map_leaves_out_profiles_past_their_grace_period(
         rebuild_map_cells()
     body = client.get("/api/v1/map/clusters", FRANCE).json()
     assert body["features"] == []
+
+
+def test_the_api_names_a_commune_it_cannot_read(client):
+    response = client.get("/api/v1/organisations", {"commune": "Atlantide"})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == "commune"
+    assert "Aucune commune ne correspond à « Atlantide »" in error["message"]
