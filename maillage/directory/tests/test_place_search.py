@@ -87,9 +87,23 @@ def test_a_siren_finds_its_organisation_in_the_api_and_on_the_map(client, around
     ]
 
 
-def test_the_map_query_carries_the_commune_as_its_insee_code_and_the_radius(client, around_lyon):
+def test_the_map_query_carries_the_commune_as_its_label_and_the_radius(client, around_lyon):
     response = client.get("/annuaire/", {"q": "nettoyage", "commune": "Lyon"})
-    assert response.context["map_query"] == "q=nettoyage&commune=69123&radius_km=20"
+    assert response.context["map_query"] == "q=nettoyage&commune=Lyon+%2869%29&radius_km=20"
+
+
+def test_a_commune_whose_insee_code_is_another_postal_code_keeps_its_reading(client):
+    located_organisation(name="Recyclerie d'Aix", **_commune("13001"))
+    located_organisation(name="Recyclerie du Panier", **_commune("13201"))
+    page = client.get("/annuaire/", {"commune": "Aix-en-Provence", "radius_km": "0"})
+    assert _names(page) == {"Recyclerie d'Aix"}
+    again = client.get(f"/annuaire/?{page.context['map_query']}")
+    assert _names(again) == {"Recyclerie d'Aix"}
+    query = f"{page.context['map_query']}&zoom=14&bbox={FRANCE['bbox']}"
+    clusters = client.get(f"/api/v1/map/clusters?{query}").json()
+    assert [feature["properties"]["name"] for feature in clusters["features"]] == [
+        "Recyclerie d'Aix"
+    ]
 
 
 @pytest.mark.parametrize("commune", ["Lyon", "69123", "Lyon (69)", "Lyon (69001)"])
