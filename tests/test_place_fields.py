@@ -1,7 +1,10 @@
 """Every place field of the site reads a commune the same way (territory.resolve_commune):
 each form's field against each way people type a place."""
 
+import contextlib
+
 import pytest
+from django import forms
 
 from maillage.catalogue.forms import (
     CatalogueFilterForm,
@@ -12,6 +15,7 @@ from maillage.catalogue.forms import (
 )
 from maillage.directory.forms import DirectoryFilterForm
 from maillage.territory.models import Commune
+from tests.conftest import corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +62,6 @@ def test_every_place_field_offers_the_communes_autocomplete(form, field):
 
 @pytest.mark.parametrize(("form", "field"), PLACE_FIELDS)
 def test_every_place_field_names_what_it_could_not_read(form, field):
-    from django import forms
-
     with pytest.raises(forms.ValidationError, match="Aucune commune ne correspond"):
         form.base_fields[field].clean("Nulle-Part-sur-Mer")
 
@@ -68,3 +70,17 @@ def test_a_listing_area_takes_several_communes_by_name_or_code():
     field = ListingForm.base_fields["area_communes"]
     assert field.clean("Poitiers; Lyon 8e, 86066") == ["86194", "69388", "86066"]
     assert field.clean("86194 86066") == ["86194", "86066"]
+
+
+HOSTILE_PLACES = [*corpus("places.txt"), "Lyon\x00", "\x00", "a" * 10_000]
+
+
+@pytest.mark.parametrize("text", HOSTILE_PLACES, ids=range(len(HOSTILE_PLACES)))
+def test_hostile_places_are_refused_or_read_never_failing(client, text):
+    for form, field in PLACE_FIELDS:
+        with contextlib.suppress(forms.ValidationError):
+            form.base_fields[field].clean(text)
+    for url in ("/api/v1/organisations", "/api/v1/map/clusters"):
+        assert client.get(url, {"commune": text}).status_code in (200, 400)
+    assert client.get("/annuaire/", {"commune": text}).status_code in (200, 400)
+    assert client.get("/api/v1/territory/communes", {"q": text[:100]}).status_code in (200, 400)

@@ -381,7 +381,9 @@ class CatalogueFilterForm(forms.Form):
     departement = forms.ModelChoiceField(
         label=gettext_lazy("Département"), queryset=Departement.objects.all(), required=False
     )
-    near = CommuneField(label=gettext_lazy("Près de (commune ou code postal)"), required=False)
+    near = CommuneField(
+        label=gettext_lazy("Près de (commune ou code postal)"), required=False, help_text=""
+    )
     radius_km = forms.IntegerField(
         label=gettext_lazy("Dans un rayon de"),
         required=False,

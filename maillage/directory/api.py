@@ -21,7 +21,7 @@ from maillage.directory.search.query import (
     unknown_filter_values,
 )
 from maillage.territory.models import Commune
-from maillage.territory.selectors import CommuneNotFound, resolve_commune
+from maillage.territory.selectors import INSEE_CODE, CommuneNotFound, resolve_commune
 
 router = Router(tags=["Annuaire"])
 
@@ -62,9 +62,10 @@ def _commune(text: str) -> Commune | None:
     text = text.strip()
     if not text:
         return None
-    commune = Commune.objects.filter(insee_code=text.upper()).first()
-    if commune is not None:
-        return commune
+    if INSEE_CODE.match(text):
+        commune = Commune.objects.filter(insee_code=text.upper()).first()
+        if commune is not None:
+            return commune
     try:
         return resolve_commune(text)
     except CommuneNotFound as error:

@@ -136,11 +136,13 @@ class DirectoryFilterForm(forms.Form):
 
     def query(self, *, drop: tuple[str, ...] = ()) -> str:
         """The cleaned filters as a query string that the list, the map and the API read the
-        same way: the commune as its INSEE code, the place read from the words made explicit."""
+        same way: the commune as its label, the place read from the words made explicit."""
         data = getattr(self, "cleaned_data", {})
         pairs = [("q", data.get("q") or "")]
         if self.commune_found is not None:
-            pairs.append(("commune", self.commune_found.insee_code))
+            # Its label, not its INSEE code: a code such as 13001 (Aix-en-Provence) is also a
+            # postal code (Marseille 1er), which a form reads first; every reader reads a label.
+            pairs.append(("commune", commune_label(self.commune_found)))
         radius = data.get("radius_km")
         if radius is not None and (self.commune_found is not None or data.get("near")):
             pairs.append(("radius_km", f"{radius:g}"))

@@ -52,10 +52,14 @@ def commune_label(commune: Commune) -> str:
 
 
 def commune_suggestions(text: str, limit: int = 10) -> QuerySet[Commune]:
-    """Autocomplete: the communes starting with what was typed, largest first."""
+    """Autocomplete: the communes starting with what was typed, largest first; for a postal
+    code, the arrondissements rather than their city, as the resolver reads it."""
+    communes = Commune.objects.matching(text)
+    if text.strip().isdigit():
+        cities = Commune.objects.filter(parent__isnull=False).values("parent_id")
+        communes = communes.exclude(insee_code__in=cities)
     return (
-        Commune.objects.matching(text)
-        .select_related("departement")
+        communes.select_related("departement")
         .prefetch_related("postal_codes")
         .order_by("-population", "name")[:limit]
     )

@@ -3,6 +3,8 @@
 import math
 
 from maillage.core.geo import BoundingBox
+from maillage.territory.models import Commune
+from maillage.territory.selectors import commune_candidates
 
 MAX_RADIUS_KM = 300.0
 
@@ -79,11 +81,15 @@ RADIUS_CHOICES_KM = (0, 5, 10, 20, 30, 50, 100)
 # A commune chosen without a radius: the distance a buyer of local services looks across (the
 # issue's buyer: Lyon, 20 km, reaches Villeurbanne, Vénissieux and Bron).
 DEFAULT_PLACE_RADIUS_KM = 20
-# A place read from the search words must be a town people name, not a hamlet called « Bois ».
-PLACE_IN_TEXT_MIN_POPULATION = 2000
+# A place read from the search words must be a town: « produits de la mer » is not about Mer
+# (Loir-et-Cher, 6,000 inhabitants), nor « jardin » about Jardin (Isère). The words still find
+# a smaller commune as text, since the searched text holds each organisation's places.
+PLACE_IN_TEXT_MIN_POPULATION = 10_000
 
 
-def place_filters(commune, near: tuple[float, float] | None, radius_km: float | None) -> dict:
+def place_filters(
+    commune: Commune | None, near: tuple[float, float] | None, radius_km: float | None
+) -> dict:
     """The commune, near and radius_km of DirectoryFilters, one rule for pages and API: a
     commune with a radius is a circle around its centre; radius 0, the commune alone."""
     if commune is not None and radius_km and near is None and commune.latitude is not None:
@@ -102,12 +108,10 @@ def place_filters(commune, near: tuple[float, float] | None, radius_km: float | 
     }
 
 
-def split_place(query: str):
+def split_place(query: str) -> tuple[str, Commune] | None:
     """(the other words, the commune) when the query starts or ends with the name of one
     commune (« nettoyage Lyon », « Saint-Étienne recyclerie »), else None. Longest names first;
-    an ambiguous name or a village is left to the words."""
-    from maillage.territory.selectors import commune_candidates
-
+    an ambiguous name or a small town is left to the words."""
     words = query.split()
     for size in range(min(4, len(words) - 1), 0, -1):
         for place, rest in ((words[-size:], words[:-size]), (words[:size], words[size:])):

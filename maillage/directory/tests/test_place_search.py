@@ -59,9 +59,10 @@ def test_the_undo_link_searches_the_words_as_typed(client, around_lyon):
     assert response.context["form"].place_from_q is None
 
 
-def test_a_village_name_in_the_words_stays_a_word(client, around_lyon):
-    response = client.get("/annuaire/", {"q": "nettoyage Bois"})
-    assert response.context["filters"].q == "nettoyage Bois"
+@pytest.mark.parametrize("words", ["produits de la mer", "entretien jardin", "nettoyage Bois"])
+def test_a_small_commune_named_like_a_word_stays_a_word(client, around_lyon, words):
+    response = client.get("/annuaire/", {"q": words})
+    assert response.context["filters"].q == words
 
 
 @pytest.mark.parametrize("spaced", [False, True])
@@ -86,9 +87,23 @@ def test_a_siren_finds_its_organisation_in_the_api_and_on_the_map(client, around
     ]
 
 
-def test_the_map_query_carries_the_commune_as_its_insee_code_and_the_radius(client, around_lyon):
+def test_the_map_query_carries_the_commune_as_its_label_and_the_radius(client, around_lyon):
     response = client.get("/annuaire/", {"q": "nettoyage", "commune": "Lyon"})
-    assert response.context["map_query"] == "q=nettoyage&commune=69123&radius_km=20"
+    assert response.context["map_query"] == "q=nettoyage&commune=Lyon+%2869%29&radius_km=20"
+
+
+def test_a_commune_whose_insee_code_is_another_postal_code_keeps_its_reading(client):
+    located_organisation(name="Recyclerie d'Aix", **_commune("13001"))
+    located_organisation(name="Recyclerie du Panier", **_commune("13201"))
+    page = client.get("/annuaire/", {"commune": "Aix-en-Provence", "radius_km": "0"})
+    assert _names(page) == {"Recyclerie d'Aix"}
+    again = client.get(f"/annuaire/?{page.context['map_query']}")
+    assert _names(again) == {"Recyclerie d'Aix"}
+    query = f"{page.context['map_query']}&zoom=14&bbox={FRANCE['bbox']}"
+    clusters = client.get(f"/api/v1/map/clusters?{query}").json()
+    assert [feature["properties"]["name"] for feature in clusters["features"]] == [
+        "Recyclerie d'Aix"
+    ]
 
 
 @pytest.mark.parametrize("commune", ["Lyon", "69123", "Lyon (69)", "Lyon (69001)"])
@@ -141,3 +156,11 @@ def test_the_unfiltered_map_leaves_out_profiles_past_their_grace_period(
         rebuild_map_cells()
     body = client.get("/api/v1/map/clusters", FRANCE).json()
     assert body["features"] == []
+
+
+def test_the_api_names_a_commune_it_cannot_read(client):
+    response = client.get("/api/v1/organisations", {"commune": "Atlantide"})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == "commune"
+    assert "Aucune commune ne correspond à « Atlantide »" in error["message"]

@@ -42,3 +42,8 @@ def test_each_suggestion_carries_a_label_that_every_place_field_reads_back(clien
 def test_a_postal_code_suggestion_is_labelled_with_that_code(client):
     body = client.get("/api/v1/territory/communes", {"q": "05000"}).json()
     assert "Gap (05000)" in {commune["label"] for commune in body["results"]}
+
+
+def test_a_postal_code_of_an_arrondissement_suggests_the_arrondissement_not_the_city(client):
+    body = client.get("/api/v1/territory/communes", {"q": "69008"}).json()
+    assert [commune["label"] for commune in body["results"]] == ["Lyon 8e Arrondissement (69008)"]
