@@ -173,7 +173,7 @@ class GogocartoReader:
     def count(self) -> int:
         return len(self.elements)
 
-    def _element(self, number: int, element, seen: dict[str, int]) -> dict | RowProblem:
+    def _element(self, number: int, element) -> dict | RowProblem:
         """The row of one element, or the report line saying why it is left out."""
         if not isinstance(element, dict):
             return RowProblem(number, "", "", "Élément qui n'est pas un objet JSON.")
@@ -197,22 +197,11 @@ class GogocartoReader:
                 "Élément en attente de modération ou refusé sur la carte GoGoCarto "
                 "(status inférieur à 1) : il n'est pas importé.",
             )
-        source_id = row["source_id"]
-        if source_id and source_id in seen:
-            return RowProblem(
-                number,
-                "id",
-                source_id,
-                f"Identifiant « {source_id} » déjà donné à l'élément {seen[source_id]} : "
-                "ce doublon est ignoré.",
-            )
-        seen[source_id] = number
         return row_problem(number, row) or row
 
     def rows(self) -> RowStream:
-        seen: dict[str, int] = {}
         for number, element in enumerate(self.elements, start=1):
-            yield number, self._element(number, element, seen)
+            yield number, self._element(number, element)
 
     def preview(self, count: int = 5) -> Preview:
         rows = [
