@@ -194,8 +194,14 @@ MAX_XLSX_COLUMNS = 1000
 MAX_XLSX_UNCOMPRESSED = 300 * 1024 * 1024
 # The header is looked for among the first rows (a title row, merged or not, may come first).
 HEADER_SEARCH_ROWS = 10
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
-_SHEET_TARGET = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
+# Elements may carry a namespace prefix (`<x:c r="A1">`, written by the Open XML SDK).
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_SHEET_TARGET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\b\w+:id="([^"]+)"')
+
+
+def _number(value: int) -> str:
+    """1048576 → '1 048 576', as French writes it."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def _column_index(letters: bytes) -> int:
@@ -279,10 +285,10 @@ class XlsxReader:
             if height * width > MAX_XLSX_CELLS or right >= MAX_XLSX_COLUMNS:
                 raise FileRefused(
                     f"{file_name} : la première feuille s'étend de {column_letter(left)}{top + 1} "
-                    f"à {column_letter(right)}{bottom + 1} ({height:,} lignes × {width:,} "
-                    f"colonnes) ; {MAX_XLSX_CELLS:,} cellules et {MAX_XLSX_COLUMNS:,} colonnes au "
-                    "plus. Supprimez les cellules "
-                    "écrites loin des données.".replace(",", " ")
+                    f"à {column_letter(right)}{bottom + 1} ({_number(height)} lignes × "
+                    f"{_number(width)} colonnes) ; {_number(MAX_XLSX_CELLS)} cellules et "
+                    f"{_number(MAX_XLSX_COLUMNS)} colonnes au plus. Supprimez les cellules "
+                    "écrites loin des données."
                 )
         self._open_sheet()  # refuses a broken workbook before anything else
         self.header_line, self.headers, self.mapping = self._find_header(mapping)
