@@ -201,8 +201,8 @@ MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 # Imported files are read in a child process under these limits (docs/opendata.md): a hostile
 # file kills the child, never the web server or the task worker. The preview also has a
 # wall-clock limit; a run whose row has not moved for IMPORT_STALE_MINUTES is marked failed.
-IMPORT_MEMORY_MB = env_int("IMPORT_MEMORY_MB", 1024)
-IMPORT_CPU_SECONDS = env_int("IMPORT_CPU_SECONDS", 1800)
+IMPORT_MEMORY_MB = env_int("IMPORT_MEMORY_MB", 2048)
+IMPORT_CPU_SECONDS = env_int("IMPORT_CPU_SECONDS", 3600)
 IMPORT_PREVIEW_SECONDS = env_int("IMPORT_PREVIEW_SECONDS", 30)
 IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 60)
 

@@ -108,31 +108,47 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def mapping_notices(
-    headers: list[str], mapping: dict[str, str], *, line: int = 1, guessed: bool = True
-) -> list[RowProblem]:
-    """Warn when two columns could feed one field and only the first is read.
+def distinct_headers(headers: list[str], *, line: int = 1) -> tuple[list[str], list[RowProblem]]:
+    """A repeated header (often one merged over two columns) gets its column letter, so that
+    the mapping can name each column; the repetition is reported."""
+    distinct, notices, seen = [], [], {}
+    for index, header in enumerate(headers):
+        if header and header in seen:
+            first, letter = column_letter(seen[header]), column_letter(index)
+            notices.append(
+                RowProblem(
+                    line,
+                    "",
+                    header,
+                    f"Les colonnes {first} et {letter} portent le même en-tête « {header} » "
+                    f"(cellule fusionnée ?) : seule la colonne {first} est lue d'office ; la "
+                    f"colonne {letter} s'appelle « {header} ({letter}) » dans la correspondance.",
+                )
+            )
+            header = f"{header} ({letter})"
+        seen.setdefault(header, index)
+        distinct.append(header)
+    return distinct, notices
 
-    A header merged over two columns (both then carry its text), or « Nom » next to « Raison
-    sociale » in a guessed mapping, would otherwise lose the second column without a word.
-    """
+
+def mapping_notices(
+    headers: list[str], mapping: dict[str, str], *, line: int = 1
+) -> list[RowProblem]:
+    """Warn when a guessed mapping leaves out a column that could feed the same field
+    (« Nom » beside « Raison sociale »): only the first is read."""
     notices = []
     for header, name in mapping.items():
-        feeding = [
-            index
-            for index, other in enumerate(headers)
-            if other and (other == header or (guessed and _ALIAS_INDEX.get(fold(other)) == name))
-        ]
+        feeding = [i for i, other in enumerate(headers) if _ALIAS_INDEX.get(fold(other)) == name]
         if len(feeding) > 1:
             letters = [column_letter(index) for index in feeding]
-            columns = ", ".join(letters[:-1]) + " et " + letters[-1]
             notices.append(
                 RowProblem(
                     line,
                     name,
                     header,
-                    f"Les colonnes {columns} peuvent toutes remplir le champ {name} : seule la "
-                    f"colonne {column_letter(headers.index(header))} (« {header} ») est lue. "
+                    f"Les colonnes {', '.join(letters[:-1])} et {letters[-1]} peuvent toutes "
+                    f"remplir le champ {name} : seule la colonne "
+                    f"{column_letter(headers.index(header))} (« {header} ») est lue. "
                     "Choisissez la bonne dans la correspondance des colonnes.",
                 )
             )

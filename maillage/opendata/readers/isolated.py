@@ -119,11 +119,6 @@ class IsolatedReader:
         self.headers, self.mapping = message["headers"], message["mapping"]
         self.notices = [_problem(notice) for notice in message["notices"]]
 
-    def open(self) -> None:
-        """Headers and mapping only: refuses a file that cannot be read at all."""
-        for message in self._messages("open"):
-            self._meta(message)
-
     def count(self) -> int:
         """Reads the whole file once (as the readers' count does), notices included."""
         total = 0
@@ -176,9 +171,7 @@ def _serve(request: dict, emit) -> None:
         return {"headers": reader.headers, "mapping": reader.mapping, "notices": notices, **extra}
 
     action = request["action"]
-    if action == "open":
-        emit(meta())
-    elif action == "count":
+    if action == "count":
         total = reader.count()
         emit(meta(count=total))  # after the reading: notices found on the way are in
     elif action == "preview":

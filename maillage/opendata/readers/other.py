@@ -71,8 +71,8 @@ class LemarcheReader:
 # GoGoCarto moderation: 1 and above are published on the map; 0 awaits moderation, below is
 # refused or deleted. Elements without a status are taken as published.
 PUBLISHED_STATUS = 1
-# (element key, JSON types accepted, row field): scalars may be numbers (a postal code typed as
-# one); anything else is a report line for that element, never a crash.
+# Text fields may be numbers too (a postal code typed as one); any other JSON type is a report
+# line for that element, never a crash. `geo` and `address` must be objects.
 SCALAR = (str, int, float, type(None))
 _OBJECTS = ("geo", "address")
 
@@ -142,6 +142,13 @@ def _element_row(element: dict) -> dict[str, str]:
     }
 
 
+def _preview_cell(element, key: str) -> str:
+    value = element.get(key) if isinstance(element, dict) else None
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)[:200]
+    return "" if value is None else str(value)[:200]
+
+
 class GogocartoReader:
     """The JSON of a GoGoCarto map (`/api/elements.json`): elements under `data`.
 
@@ -173,7 +180,7 @@ class GogocartoReader:
     def count(self) -> int:
         return len(self.elements)
 
-    def _element(self, number: int, element, seen: dict[str, int]) -> dict | RowProblem:
+    def _element(self, number: int, element) -> dict | RowProblem:
         """The row of one element, or the report line saying why it is left out."""
         if not isinstance(element, dict):
             return RowProblem(number, "", "", "Élément qui n'est pas un objet JSON.")
@@ -197,33 +204,15 @@ class GogocartoReader:
                 "Élément en attente de modération ou refusé sur la carte GoGoCarto "
                 "(status inférieur à 1) : il n'est pas importé.",
             )
-        source_id = row["source_id"]
-        if source_id and source_id in seen:
-            return RowProblem(
-                number,
-                "id",
-                source_id,
-                f"Identifiant « {source_id} » déjà donné à l'élément {seen[source_id]} : "
-                "ce doublon est ignoré.",
-            )
-        seen[source_id] = number
         return row_problem(number, row) or row
 
     def rows(self) -> RowStream:
-        seen: dict[str, int] = {}
         for number, element in enumerate(self.elements, start=1):
-            yield number, self._element(number, element, seen)
+            yield number, self._element(number, element)
 
     def preview(self, count: int = 5) -> Preview:
         rows = [
-            [
-                json.dumps(element.get(key), ensure_ascii=False)[:200]
-                if isinstance(element, dict) and isinstance(element.get(key), dict | list)
-                else str(element.get(key) or "")[:200]
-                if isinstance(element, dict)
-                else ""
-                for key in self.headers
-            ]
+            [_preview_cell(element, key) for key in self.headers]
             for element in self.elements[:count]
         ]
         return Preview(self.headers, {}, rows, f"{len(self.elements)} éléments GoGoCarto")

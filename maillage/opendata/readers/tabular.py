@@ -18,6 +18,7 @@ from maillage.opendata.readers.base import (
     RowStream,
     check_mapping,
     column_letter,
+    distinct_headers,
     guess_mapping,
     mapping_notices,
     value_problem,
@@ -79,7 +80,7 @@ class CsvReader:
         text = sample.decode(self.encoding, errors="ignore")
         first_line = next((line for line in text.splitlines() if line.strip()), "")
         self.delimiter = _detect_delimiter(first_line)
-        self.headers = self._headers()
+        self.headers, self.notices = distinct_headers(self._headers())
         self.mapping = mapping or guess_mapping(self.headers)
         unknown = set(self.mapping) - set(self.headers)
         if unknown:
@@ -88,7 +89,8 @@ class CsvReader:
                 + ", ".join(sorted(unknown))
             )
         check_mapping(self.mapping, file_name=file_name)
-        self.notices = mapping_notices(self.headers, self.mapping, guessed=not mapping)
+        if not mapping:
+            self.notices += mapping_notices(self.headers, self.mapping)
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the record starts, cells), blank lines skipped."""
@@ -192,8 +194,14 @@ MAX_XLSX_COLUMNS = 1000
 MAX_XLSX_UNCOMPRESSED = 300 * 1024 * 1024
 # The header is looked for among the first rows (a title row, merged or not, may come first).
 HEADER_SEARCH_ROWS = 10
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
-_SHEET_TARGET = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
+# Elements may carry a namespace prefix (`<x:c r="A1">`, written by the Open XML SDK).
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_SHEET_TARGET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\b\w+:id="([^"]+)"')
+
+
+def _number(value: int) -> str:
+    """1048576 → '1 048 576', as French writes it."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def _column_index(letters: bytes) -> int:
@@ -277,17 +285,16 @@ class XlsxReader:
             if height * width > MAX_XLSX_CELLS or right >= MAX_XLSX_COLUMNS:
                 raise FileRefused(
                     f"{file_name} : la première feuille s'étend de {column_letter(left)}{top + 1} "
-                    f"à {column_letter(right)}{bottom + 1} ({height:,} lignes × {width:,} "
-                    f"colonnes) ; {MAX_XLSX_CELLS:,} cellules et {MAX_XLSX_COLUMNS:,} colonnes au "
-                    "plus. Supprimez les cellules "
-                    "écrites loin des données.".replace(",", " ")
+                    f"à {column_letter(right)}{bottom + 1} ({_number(height)} lignes × "
+                    f"{_number(width)} colonnes) ; {_number(MAX_XLSX_CELLS)} cellules et "
+                    f"{_number(MAX_XLSX_COLUMNS)} colonnes au plus. Supprimez les cellules "
+                    "écrites loin des données."
                 )
         self._open_sheet()  # refuses a broken workbook before anything else
         self.header_line, self.headers, self.mapping = self._find_header(mapping)
         check_mapping(self.mapping, file_name=file_name)
-        self.notices += mapping_notices(
-            self.headers, self.mapping, line=self.header_line, guessed=not mapping
-        )
+        if not mapping:
+            self.notices += mapping_notices(self.headers, self.mapping, line=self.header_line)
 
     def _open_sheet(self):
         from python_calamine import CalamineWorkbook
@@ -348,19 +355,22 @@ class XlsxReader:
         the name), so that a title row, merged or not, above the header is passed over."""
         first = None
         for count, (line, cells) in enumerate(self._lines()):
-            headers = [_cell_text(cell) for cell in cells]
-            first = first or (line, headers)
+            headers, repeated = distinct_headers([_cell_text(c) for c in cells], line=line)
+            first = first or (line, headers, repeated)
             found = mapping if mapping and set(mapping) <= set(headers) else None
             if not mapping:
                 guessed = guess_mapping(headers)
                 found = guessed if "name" in guessed.values() else None
             if found is not None:
+                self.notices += repeated
                 return line, headers, found
             if count + 1 >= HEADER_SEARCH_ROWS:
                 break
         if first is None:
             raise FileRefused(f"{self.file_name} : la première feuille est vide.")
-        return first[0], first[1], mapping or guess_mapping(first[1])
+        line, headers, repeated = first
+        self.notices += repeated
+        return line, headers, mapping or guess_mapping(headers)
 
     def _data(self) -> Iterator[tuple[int, list]]:
         return ((line, cells) for line, cells in self._lines() if line > self.header_line)

@@ -316,12 +316,18 @@ class RowChecker:
             key, name, value = -int(rna[1:]) - 1, "rna", rna
         else:
             key, name, value = hash(("source", source_id)), "source_id", source_id
-        first = self.seen_keys.setdefault(key, line)
-        if first != line:
-            label = {"siret": "SIRET", "rna": "numéro RNA", "source_id": "identifiant"}[name]
-            raise Rejected(
-                name, value, f"{label} {value} en double dans le fichier (déjà à la ligne {first})."
-            )
+        keys = [(key, name, value)]
+        if name != "source_id":  # the source id is a key too: one provenance row per id
+            keys.append((hash(("source", source_id)), "source_id", source_id))
+        for key, name, value in keys:
+            first = self.seen_keys.setdefault(key, line)
+            if first != line:
+                label = {"siret": "SIRET", "rna": "numéro RNA", "source_id": "identifiant"}[name]
+                raise Rejected(
+                    name,
+                    value,
+                    f"{label} {value} en double dans le fichier (déjà à la ligne {first}).",
+                )
 
     def _flag_duplicates(self, candidate: Candidate, warnings: list[RowProblem]) -> None:
         siren = candidate.organisation["siren"]

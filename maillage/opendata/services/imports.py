@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from maillage.core.csv_safe import csv_writer
@@ -73,12 +74,12 @@ def _local_file(path: Path | None, opener: Callable | None, file_name: str) -> I
         yield Path(copy.name)
 
 
-def isolated_reader(run: ImportRun, path: Path, *, mapping=None) -> IsolatedReader:
+def isolated_reader(run: ImportRun, path: Path) -> IsolatedReader:
     return IsolatedReader(
         run.format,
         path=path,
         file_name=run.file_name,
-        mapping=mapping if mapping is not None else run.mapping or None,
+        mapping=run.mapping or None,
         memory_mb=settings.IMPORT_MEMORY_MB,
         cpu_seconds=settings.IMPORT_CPU_SECONDS,
     )
@@ -140,7 +141,8 @@ def import_organisations(
 
 
 def _after_checkpoint(run: ImportRun, reason: str) -> str:
-    run.refresh_from_db(fields=["checkpoint_line"])
+    """The reason, and how far the committed batches went (the counts are the database's)."""
+    run.refresh_from_db()
     if run.checkpoint_line:
         return f"{reason} Les lignes jusqu'à la ligne {run.checkpoint_line} sont enregistrées."
     return reason
@@ -175,11 +177,15 @@ def _import(run: ImportRun, reader: IsolatedReader, batch_size: int, progress) -
 
 
 def fail_dead_runs() -> int:
-    """Mark « échoué » the runs left « en cours » by a process that died (killed, restarted
-    machine): their row has not moved for IMPORT_STALE_MINUTES, whereas a live run saves it
-    after every batch. Called where runs are listed and when a run starts."""
+    """Mark « échoué » the runs left « en cours » (or awaiting their preview) by a process
+    that died (killed, restarted machine): their row has not moved for IMPORT_STALE_MINUTES,
+    whereas a live run saves it after every batch. Called where runs are listed and when a
+    run starts."""
     limit = timezone.now() - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
-    dead = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, updated_at__lt=limit)
+    waiting = Q(status=ImportRun.Status.RUNNING) | Q(
+        status=ImportRun.Status.PENDING, preview__isnull=True
+    )
+    dead = ImportRun.objects.filter(waiting, updated_at__lt=limit)
     return dead.update(
         status=ImportRun.Status.FAILED,
         finished_at=timezone.now(),

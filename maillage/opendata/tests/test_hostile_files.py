@@ -92,3 +92,10 @@ def test_a_reader_that_dies_fails_the_run_with_the_reason(monkeypatch):
     run = import_organisations(run=run, path=BAD.parent / "imports" / "good.csv")
     assert run.status == ImportRun.Status.FAILED
     assert "s'est arrêtée sans finir" in run.message
+
+
+def test_the_dry_run_reports_a_repeated_id_as_the_real_run_does(run_import):
+    dry = run_import(BAD / "import-duplicate-id.json", format="gogocarto", dry_run=True)
+    real = run_import(BAD / "import-duplicate-id.json", format="gogocarto")
+    assert dry.rejected_count == real.rejected_count == 1
+    assert real.status == ImportRun.Status.DONE

@@ -205,3 +205,17 @@ def test_the_report_neutralises_formulas(animator_client):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert '\'=HYPERLINK(""http://x"")' in body
     assert "'@SUM(A1)" in body
+
+
+def test_a_preview_whose_worker_died_is_marked_failed(animator_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    upload(animator_client)
+    run = ImportRun.objects.get()
+    old = timezone.now() - timedelta(hours=2)
+    ImportRun.objects.filter(pk=run.pk).update(preview=None, updated_at=old)
+    animator_client.get(reverse("opendata:import_list"))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
