@@ -326,7 +326,8 @@ class NeedReportForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Le formulaire a expiré : rechargez la page et envoyez-le de nouveau.")
             ) from None
-        if time.time() - started < MIN_FILL_SECONDS:
+        # Only a form otherwise valid is « too fast »: a person correcting mistakes is not a robot.
+        if not self.errors and time.time() - started < MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 _("Envoyé trop vite : relisez votre signalement, puis envoyez-le de nouveau.")
             )

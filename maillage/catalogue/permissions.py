@@ -9,13 +9,14 @@ from django.db.models import Q
 from maillage.catalogue.models import ContactMessage, NeedReport
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership, PlatformRole
-from maillage.membership.permissions import Action, can, is_platform_admin
+from maillage.membership.permissions import Action, animates, can, is_platform_admin
 
 
 class CatalogueAction(StrEnum):
     PUBLISH_LISTING = "publish_listing"
     EDIT_LISTING = "edit_listing"
     CONTACT_ORGANISATION = "contact_organisation"
+    READ_FORWARDED_CONTACT = "read_forwarded_contact"
     RECORD_DEAL = "record_deal"
     SAVE_SEARCH = "save_search"
     REPORT_NEED = "report_need"
@@ -42,13 +43,19 @@ def organisations_of(user: User | AnonymousUser) -> list[Organisation]:
 
 
 def is_party_to(user: User | AnonymousUser, contact: ContactMessage) -> bool:
-    """The sender, or a member of the contacted organisation or of the one the sender wrote for."""
+    """The sender, a member of the contacted organisation (also one who joined after the message)
+    or of the one the sender wrote for; for a message confided to the animation, the animators
+    of the contacted organisation's territory, who forward it."""
     if not user.is_authenticated or not user.is_active:
         return False
     if is_platform_admin(user) or contact.sender_id == user.pk:
         return True
     organisations = [contact.recipient_id, contact.sender_organisation_id]
-    return Membership.objects.filter(user=user, organisation_id__in=organisations).exists()
+    if Membership.objects.filter(user=user, organisation_id__in=organisations).exists():
+        return True
+    return contact.delivery == ContactMessage.Delivery.ANIMATION and animates(
+        user, contact.recipient
+    )
 
 
 def can_record_deal(user: User | AnonymousUser, contact: ContactMessage) -> bool:

@@ -143,7 +143,7 @@ def test_contact_form_refuses_an_empty_message_and_keeps_the_page(client):
 def test_a_deal_is_recorded_from_the_contact_page_and_shown_on_both_profiles(client):
     buyer = organisation_in(POITIERS)
     sender = MembershipFactory(organisation=buyer).user
-    supplier_offer = offer(commune=CHATELLERAULT)
+    supplier_offer = offer(organisation=organisation_in(CHATELLERAULT, email="devis@test.fr"))
     contact = contacts.send_contact(
         sender=sender,
         recipient=supplier_offer.organisation,

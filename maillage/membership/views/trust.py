@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -104,13 +106,29 @@ def _require_animator(user) -> None:
         raise PermissionDenied(_("Cette page est réservée à l'animation des territoires."))
 
 
+DASHBOARD_PAGE_SIZE = 25
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs attention first (cards with counts, in SQL, scoped to the animator's territory;
+    the catalogue and open data add theirs through their template tags), then the stale list."""
     _require_animator(request.user)
-    context = selectors.freshness_dashboard(request.user, timezone.localdate())
-    context["pending_claim_count"] = selectors.pending_claims_for(request.user).count()
-    context["applications"] = selectors.open_applications_for(request.user)
-    context["today"] = timezone.localdate()
+    today = timezone.localdate()
+    context = selectors.freshness_dashboard(request.user, today)
+    page = Paginator(context.pop("attention"), DASHBOARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    suggested = selectors.organisations_with_pending_suggestions(request.user)
+    context.update(
+        attention=page,
+        result={"page": page.number, "num_pages": page.paginator.num_pages},
+        pending_claim_count=selectors.pending_claims_for(request.user).count(),
+        suggested=suggested[:20],
+        pending_suggestion_count=suggested.aggregate(total=Sum("pending"))["total"] or 0,
+        applications=selectors.open_applications_for(request.user),
+        today=today,
+    )
     return render(request, "membership/dashboard.html", context)
 
 
