@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from maillage.catalogue.models import ContactMessage, Listing, NeedReport
 from maillage.catalogue.permissions import (
@@ -19,6 +19,19 @@ from maillage.directory.models import Organisation
 from maillage.membership.selectors import organisations_animated_by
 
 register = template.Library()
+
+
+# Match scores run from about 15 (a related sector, far away) to 115 (everything fits); the
+# labels say in words what a bare number did not.
+SCORE_LABELS = [(70, gettext_lazy("Très pertinent")), (45, gettext_lazy("Pertinent"))]
+
+
+@register.filter
+def score_label(score: int) -> str:
+    for threshold, label in SCORE_LABELS:
+        if score >= threshold:
+            return str(label)
+    return gettext("À examiner")
 
 
 @register.inclusion_tag("catalogue/_organisation_catalogue.html", takes_context=True)
