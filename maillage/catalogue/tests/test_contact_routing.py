@@ -78,7 +78,10 @@ def test_the_contact_page_says_before_writing_that_the_animation_will_forward_it
     client.force_login(UserFactory())
     page = client.get(reverse("catalogue:organisation_contact", args=[organisation.slug]))
     text = page.content.decode()
-    assert "confié à l'équipe d'animation de son territoire, Vienne (86)," in text and "<textarea" in text
+    assert (
+        "confié à l'équipe d'animation de son territoire, Vienne (86)," in text
+        and "<textarea" in text
+    )
 
 
 def test_the_organisation_claimed_later_reads_the_message_it_was_sent(
@@ -90,7 +93,9 @@ def test_the_organisation_claimed_later_reads_the_message_it_was_sent(
     claims.decide_claim(claim=claim, decided_by=animator, accept=True)
 
     client.force_login(person)
-    assert MESSAGE[:40] in client.get(reverse("catalogue:contact", args=[contact.pk])).content.decode()
+    assert (
+        MESSAGE[:40] in client.get(reverse("catalogue:contact", args=[contact.pk])).content.decode()
+    )
     assert organisation.display_name in client.get(reverse("catalogue:contacts")).content.decode()
 
 
