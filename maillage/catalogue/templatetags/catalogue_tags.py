@@ -46,15 +46,18 @@ def organisation_catalogue(context, organisation: Organisation) -> dict:
 
 @register.inclusion_tag("catalogue/_contact_button.html", takes_context=True)
 def contact_button(context, organisation: Organisation) -> dict:
-    """« Contacter » on a profile, for everyone but its own members; anonymous visitors sign in
-    first. Says beforehand when the message will go through the territory's animation."""
+    """« Contacter » on a profile, for everyone but its own members, who see the messages it
+    received instead (those kept from before they joined too); anonymous visitors sign in first.
+    Says beforehand when the message will go through the territory's animation."""
     user = context["request"].user
     own = user.is_authenticated and organisation in organisations_of(user)
     return {
         "organisation": organisation,
+        "own": own,
+        "received": organisation.contacts_received.count() if own else 0,
         "shown": not own and (can_contact(user) or not user.is_authenticated),
         "signed_in": user.is_authenticated,
-        "route": contact_route(organisation),
+        "route": None if own else contact_route(organisation),
     }
 
 

@@ -126,10 +126,14 @@ def test_the_profile_offers_contacter_and_anonymous_visitors_sign_in_first(clien
     assert f'href="{contact_url}">Contacter</a>' in page
 
 
-def test_the_profile_does_not_offer_its_own_members_to_contact_it(client, organisation, member):
+def test_the_profile_shows_its_members_the_messages_it_received_instead_of_contacter(
+    client, organisation, member
+):
+    _send(organisation)
     client.force_login(member)
     page = client.get(organisation.get_absolute_url()).content.decode()
     assert reverse("catalogue:organisation_contact", args=[organisation.slug]) not in page
+    assert f'href="{reverse("catalogue:contacts")}">1 message reçu</a>' in page
 
 
 def test_contacting_about_ones_own_need_says_so(client):
