@@ -34,8 +34,10 @@ def contact_form(
     organisations = organisations_of(request.user)
     about_own = about is not None and about.organisation in organisations
     initial = {"sender_organisation": about.organisation_id} if about_own else {}
-    form = ContactForm(request.POST or None, organisations=organisations, initial=initial)
     route = selectors.contact_route(recipient)
+    form = ContactForm(
+        request.POST or None, organisations=organisations, initial=initial, direct=route.is_direct
+    )
     if request.method == "POST" and route.is_reachable and form.is_valid():
         try:
             contact = services.send_contact(
