@@ -93,8 +93,8 @@ def catalogue_attention_cards(context) -> dict:
             {
                 "count": forwarded,
                 "label": ngettext(
-                    "message à transmettre (30 jours)",
-                    "messages à transmettre (30 jours)",
+                    "message confié à l'animation (30 jours)",
+                    "messages confiés à l'animation (30 jours)",
                     forwarded,
                 ),
                 "url": reverse("catalogue:contacts"),

@@ -1,6 +1,7 @@
 """The animation dashboard opens on what needs attention: counted cards, scoped to the territory."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -23,7 +24,7 @@ def _cards(page: str) -> dict[str, int]:
     found = re.findall(
         r'class="attention-count">(\d+)</span> <span class="attention-label">([^<]+)<', page
     )
-    return {label: int(count) for count, label in found}
+    return {html.unescape(label): int(count) for count, label in found}
 
 
 def _fill_territory(organisation, *, in_commune: str) -> None:
@@ -65,7 +66,7 @@ def test_the_dashboard_counts_what_needs_attention_in_the_animators_territory(
         "demande de gestion de fiche": 1,
         "suggestions de correction en attente": 2,
         "besoin signalé à qualifier": 1,
-        "message à transmettre (30 jours)": 1,
+        "message confié à l'animation (30 jours)": 1,
         "fiche expirée ou expirant sous 30 jours": 1,
         "import à vérifier ou en cours": 1,
     }
