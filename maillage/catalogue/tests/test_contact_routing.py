@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from maillage.catalogue.models import ContactMessage
+from maillage.catalogue.models import ContactMessage, Deal
 from maillage.catalogue.services import contacts
 from maillage.catalogue.tests.factories import BORDEAUX, need, offer, organisation_in
 from maillage.membership.services import claims
@@ -146,3 +146,17 @@ def test_contacting_about_ones_own_need_says_so(client):
     page = client.get(f"{url}?depuis={own_need.pk}").content.decode()
     assert "Au sujet de votre besoin « Tonte des pelouses du foyer »" in page
     assert "Pour répondre à" not in page
+
+
+def test_the_animator_who_forwards_a_message_does_not_record_a_deal_for_it(
+    client, organisation, animator
+):
+    buyer = organisation_in(BORDEAUX)
+    sender = MembershipFactory(organisation=buyer).user
+    contact = _send(organisation, sender=sender, sender_organisation=buyer)
+    client.force_login(animator)
+
+    response = client.post(reverse("catalogue:deal_record", args=[contact.pk]), {"amount": "10"})
+
+    assert response.status_code == 403
+    assert not Deal.objects.exists()
