@@ -11,7 +11,12 @@ from maillage.catalogue.models import ContactMessage, Deal
 from maillage.catalogue.services import contacts
 from maillage.catalogue.tests.factories import BORDEAUX, need, offer, organisation_in
 from maillage.membership.services import claims
-from maillage.membership.tests.factories import MembershipFactory, UserFactory
+from maillage.membership.tests.factories import (
+    MembershipFactory,
+    PlatformRoleFactory,
+    UserFactory,
+)
+from maillage.territory.models import Commune
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +41,22 @@ def test_a_message_to_an_organisation_without_member_nor_email_reaches_its_anima
     assert mail.outbox[-1].reply_to == ["acheteuse@exemple.test"]
     assert MESSAGE in mail.outbox[-1].body
     assert "transmettez-le" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize("territory", ["region", "departement", "epci"])
+def test_animators_of_the_region_the_departement_or_the_epci_receive_it(
+    organisation, territory, django_capture_on_commit_callbacks
+):
+    poitiers = Commune.objects.select_related("departement").get(pk="86194")
+    value = {
+        "region": {"region_id": poitiers.departement.region_id, "departement_id": None},
+        "departement": {"departement_id": "86"},
+        "epci": {"epci_id": poitiers.epci_id, "departement_id": None},
+    }[territory]
+    role = PlatformRoleFactory(**value)
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(organisation)
+    assert mail.outbox[-1].to == [role.user.email]
 
 
 def test_an_organisation_with_a_member_gets_its_messages_itself(
