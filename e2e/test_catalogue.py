@@ -14,9 +14,11 @@ def test_a_member_publishes_a_need_contacts_a_match_and_records_the_deal(page, d
     from maillage.catalogue.services.demo import load_demo_catalogue
     from maillage.directory.models import Organisation
     from maillage.membership.models import Membership
-    from maillage.membership.tests.factories import UserFactory
+    from maillage.membership.tests.factories import PlatformRoleFactory, UserFactory
 
     load_demo_catalogue()
+    # Demo organisations have no member nor e-mail: their messages go to the Vienne's animation.
+    PlatformRoleFactory(departement_id="86")
     organisation = Organisation.objects.get(slug="le-toit-du-monde-86")
     user = UserFactory(email="direction@toitdumonde.test", password=PASSWORD)
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
@@ -55,7 +57,7 @@ def test_a_member_publishes_a_need_contacts_a_match_and_records_the_deal(page, d
         "Bonjour, pourriez-vous passer voir nos haies cette semaine ?"
     )
     page.get_by_role("button", name="Envoyer le message").click()
-    expect(page.get_by_text("Votre message est envoyé")).to_be_visible()
+    expect(page.get_by_text("Votre message est confié à l'animation du territoire")).to_be_visible()
     expect(page.get_by_text("direction@toitdumonde.test")).to_have_count(0)
 
     page.get_by_label("Montant (€ HT, facultatif)").fill("450")

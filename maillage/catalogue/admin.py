@@ -14,7 +14,8 @@ class ListingAdmin(admin.ModelAdmin):
 
 @admin.register(ContactMessage)
 class ContactMessageAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "sender_organisation", "created_at"]
+    list_display = ["recipient", "sender_organisation", "delivery", "created_at"]
+    list_filter = ["delivery"]
     raw_id_fields = ["sender", "sender_organisation", "recipient", "listing", "about"]
 
 

@@ -4,10 +4,12 @@ a batch sender's per-recipient transaction (digests, expiry reminders)."""
 from django.urls import reverse
 
 from maillage.catalogue.models import ContactMessage, Listing, NeedReport, SavedSearch
+from maillage.catalogue.selectors import organisation_recipients
 from maillage.core.mail import MailBatch, send_mail_template
 from maillage.directory.models import Organisation
 from maillage.membership.emails import absolute
-from maillage.membership.models import Membership, PlatformRole
+from maillage.membership.selectors import animator_roles_covering
+from maillage.territory.models import Commune
 
 
 def _send(
@@ -18,41 +20,20 @@ def _send(
     )
 
 
-def organisation_recipients(organisation: Organisation) -> list[str]:
-    """Its members' addresses; else the public address of the profile."""
-    emails = sorted(
-        set(
-            Membership.objects.filter(organisation=organisation)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
-    return emails or ([organisation.email] if organisation.email else [])
-
-
 def report_animators(report: NeedReport) -> list[str]:
-    commune = report.commune
-    roles = PlatformRole.objects.filter(kind=PlatformRole.Kind.ANIMATOR).select_related("user")
-    emails = sorted(
-        {
-            role.user.email
-            for role in roles
-            if role.user.email
-            and (
-                role.region_id == commune.departement.region_id
-                or role.departement_id == commune.departement_id
-                or (role.epci_id and role.epci_id == commune.epci_id)
-            )
-        }
+    communes = Commune.objects.filter(pk=report.commune_id)
+    return sorted(
+        {role.user.email for role in animator_roles_covering(communes) if role.user.email}
     )
-    return emails
 
 
-def send_contact(contact: ContactMessage) -> None:
+def send_contact(contact: ContactMessage, recipients: list[str]) -> None:
+    """To the organisation, or (`delivery` animation) to the people who can forward it."""
+    forwarded = contact.delivery == ContactMessage.Delivery.ANIMATION
     _send(
-        template="contact",
+        template="contact_forward" if forwarded else "contact",
         context={"contact": contact, "url": absolute(contact.get_absolute_url())},
-        recipients=organisation_recipients(contact.recipient),
+        recipients=recipients,
         reply_to=[contact.sender.email] if contact.sender and contact.sender.email else None,
     )
 

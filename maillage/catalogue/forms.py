@@ -207,13 +207,20 @@ class ContactForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, organisations: list[Organisation], **kwargs) -> None:
+    def __init__(
+        self, *args, organisations: list[Organisation], direct: bool = True, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sender_organisation"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
         )
         if len(organisations) == 1 and not self.is_bound:
             self.initial["sender_organisation"] = organisations[0].pk
+        if not direct:
+            self.fields["message"].help_text = _(
+                "Votre adresse e-mail est transmise à l'équipe d'animation seulement, pour qu'elle "
+                "vous réponde ou transmette votre message ; elle n'est jamais affichée."
+            )
 
 
 class DealForm(forms.Form):
@@ -287,7 +294,8 @@ class NeedReportForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Le formulaire a expiré : rechargez la page et envoyez-le de nouveau.")
             ) from None
-        if time.time() - started < MIN_FILL_SECONDS:
+        # Only a form otherwise valid is « too fast »: a person correcting mistakes is not a robot.
+        if not self.errors and time.time() - started < MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 _("Envoyé trop vite : relisez votre signalement, puis envoyez-le de nouveau.")
             )

@@ -281,7 +281,14 @@ class ContactMessage(TimeStampedModel):
     """A message from a signed-in person to an organisation, about one of its listings or a match.
 
     The sender's address goes to the organisation by e-mail only (Reply-To); pages never show it.
+    An organisation nobody can be written to (no member, no public address) gets its messages
+    through its territory's animators, who may forward them; the message stays here for the
+    organisation to read once someone claims or joins it.
     """
+
+    class Delivery(models.TextChoices):
+        ORGANISATION = "organisation", _("Envoyé à l'organisation")
+        ANIMATION = "animation", _("Confié à l'animation du territoire")
 
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -318,9 +325,15 @@ class ContactMessage(TimeStampedModel):
         null=True,
         blank=True,
         related_name="contacts_from_matches",
-        verbose_name=_("pour répondre à"),
+        verbose_name=_("au sujet de"),
     )
     message = models.TextField(_("message"), max_length=5000)
+    delivery = models.CharField(
+        _("acheminement"),
+        max_length=12,
+        choices=Delivery.choices,
+        default=Delivery.ORGANISATION,
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,13 +9,14 @@ from django.db.models import Q
 from maillage.catalogue.models import ContactMessage, NeedReport
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership, PlatformRole
-from maillage.membership.permissions import Action, can, is_platform_admin
+from maillage.membership.permissions import Action, animates, can, is_platform_admin
 
 
 class CatalogueAction(StrEnum):
     PUBLISH_LISTING = "publish_listing"
     EDIT_LISTING = "edit_listing"
     CONTACT_ORGANISATION = "contact_organisation"
+    READ_FORWARDED_CONTACT = "read_forwarded_contact"
     RECORD_DEAL = "record_deal"
     SAVE_SEARCH = "save_search"
     REPORT_NEED = "report_need"
@@ -41,8 +42,9 @@ def organisations_of(user: User | AnonymousUser) -> list[Organisation]:
     )
 
 
-def is_party_to(user: User | AnonymousUser, contact: ContactMessage) -> bool:
-    """The sender, or a member of the contacted organisation or of the one the sender wrote for."""
+def _is_sender_or_member(user: User | AnonymousUser, contact: ContactMessage) -> bool:
+    """The sender, or a member of the contacted organisation (also one who joined after the
+    message) or of the one the sender wrote for."""
     if not user.is_authenticated or not user.is_active:
         return False
     if is_platform_admin(user) or contact.sender_id == user.pk:
@@ -51,9 +53,23 @@ def is_party_to(user: User | AnonymousUser, contact: ContactMessage) -> bool:
     return Membership.objects.filter(user=user, organisation_id__in=organisations).exists()
 
 
+def is_party_to(user: User | AnonymousUser, contact: ContactMessage) -> bool:
+    """Who reads a contact: its two sides; for a message confided to the animation, also the
+    animators of the contacted organisation's territory, who forward it."""
+    if _is_sender_or_member(user, contact):
+        return True
+    return (
+        user.is_authenticated
+        and user.is_active
+        and contact.delivery == ContactMessage.Delivery.ANIMATION
+        and animates(user, contact.recipient)
+    )
+
+
 def can_record_deal(user: User | AnonymousUser, contact: ContactMessage) -> bool:
-    """Either side of a contact between two organisations, once; not an outsider."""
-    return contact.sender_organisation_id is not None and is_party_to(user, contact)
+    """Either side of a contact between two organisations, once; not an outsider, nor the
+    animator who forwarded it."""
+    return contact.sender_organisation_id is not None and _is_sender_or_member(user, contact)
 
 
 def report_scope(user: User | AnonymousUser) -> Q | None:

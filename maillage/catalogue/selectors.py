@@ -13,6 +13,12 @@ from maillage.catalogue.permissions import can_publish, can_qualify, is_party_to
 from maillage.core.geo import box_around, cells_covering, haversine_km
 from maillage.directory.models import Organisation, Sector
 from maillage.directory.search.query import distance_km
+from maillage.membership.models import Membership
+from maillage.membership.selectors import (
+    animator_roles_of,
+    organisations_animated_by,
+    platform_admin_emails,
+)
 from maillage.territory.models import Commune
 
 # Around a commune, without a radius given.
@@ -102,6 +108,51 @@ def map_points(listings) -> list[list]:
     ]
 
 
+def organisation_recipients(organisation: Organisation) -> list[str]:
+    """Its members' addresses; else the public address of the profile."""
+    emails = sorted(
+        set(
+            Membership.objects.filter(organisation=organisation, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    return emails or ([organisation.email] if organisation.email else [])
+
+
+@dataclass(frozen=True)
+class ContactRoute:
+    """Where a message to an organisation goes, known before the sender writes it."""
+
+    delivery: str  # ContactMessage.Delivery
+    recipients: list[str]
+    # The animated territories (« Vienne ») the message goes to; empty for the organisation itself
+    # or the platform's administrators.
+    territories: list[str]
+
+    @property
+    def is_reachable(self) -> bool:
+        return bool(self.recipients)
+
+    @property
+    def is_direct(self) -> bool:
+        return self.delivery == ContactMessage.Delivery.ORGANISATION
+
+
+def contact_route(organisation: Organisation) -> ContactRoute:
+    """Its members, else its public address; else the animators of its territory (région,
+    département or EPCI of any establishment); else the platform's administrators; else nobody."""
+    direct = organisation_recipients(organisation)
+    if direct:
+        return ContactRoute(ContactMessage.Delivery.ORGANISATION, direct, [])
+    roles = list(animator_roles_of(organisation).exclude(user__email=""))
+    if roles:
+        emails = sorted({role.user.email for role in roles})
+        territories = sorted({str(role.territory) for role in roles})
+        return ContactRoute(ContactMessage.Delivery.ANIMATION, emails, territories)
+    return ContactRoute(ContactMessage.Delivery.ANIMATION, platform_admin_emails(), [])
+
+
 def get_listing(pk: int) -> Listing:
     return get_object_or_404(
         Listing.objects.select_related("organisation", "establishment__commune", "commune"), pk=pk
@@ -142,12 +193,18 @@ def get_report_for_user(user: User | AnonymousUser, pk: int) -> NeedReport:
 
 
 def contacts_of(user: User) -> QuerySet:
-    """Messages a person sent, or received by their organisations."""
+    """Messages a person sent, or received by their organisations (also those sent before they
+    joined), and those confided to them as the animation of the recipient's territory."""
+    forwarded = Q(
+        delivery=ContactMessage.Delivery.ANIMATION,
+        recipient__in=organisations_animated_by(user).values("pk"),
+    )
     return (
         ContactMessage.objects.filter(
             Q(sender=user)
             | Q(recipient__memberships__user=user)
             | Q(sender_organisation__memberships__user=user)
+            | forwarded
         )
         .distinct()
         .select_related("recipient", "sender_organisation", "listing", "deal")

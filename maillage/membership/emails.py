@@ -11,10 +11,10 @@ from maillage.membership.models import (
     Claim,
     College,
     Membership,
-    PlatformRole,
     Suggestion,
 )
 from maillage.membership.permissions import has_conflict_of_interest
+from maillage.membership.selectors import animator_roles_of, platform_admin_emails
 
 
 def absolute(path: str) -> str:
@@ -27,19 +27,10 @@ def _send(*, template: str, context: dict, recipients: list[str]) -> None:
 
 def animators_of(organisation: Organisation) -> list[str]:
     """E-mails of the animators whose territory holds the organisation, else of the platform admins."""
-    roles = PlatformRole.objects.filter(kind=PlatformRole.Kind.ANIMATOR).select_related("user")
     emails = sorted(
-        {
-            role.user.email
-            for role in roles
-            if role.user.email
-            and Organisation.objects.filter(role.organisation_filter(), pk=organisation.pk).exists()
-        }
+        {role.user.email for role in animator_roles_of(organisation) if role.user.email}
     )
-    if emails:
-        return emails
-    admins = User.objects.filter(is_superuser=True, is_active=True).exclude(email="")
-    return sorted(set(admins.values_list("email", flat=True)))
+    return emails or platform_admin_emails()
 
 
 def send_claim_received(claim: Claim) -> None:

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from maillage.membership.permissions import (
     can_decide_suggestion,
     is_platform_admin,
 )
+from maillage.territory.models import Commune
 
 _REFUSALS = {
     Action.CLAIM_ORGANISATION: _("Vous êtes déjà membre de cette organisation."),
@@ -144,6 +145,34 @@ def pending_claims_for(user: User | AnonymousUser) -> QuerySet[Claim]:
     )
 
 
+def animator_roles_covering(communes: QuerySet[Commune]) -> QuerySet[PlatformRole]:
+    """Animator roles whose territory (région, département or EPCI) holds one of the communes:
+    the one rule for who animates a place, used to route reports and unanswerable messages."""
+    return PlatformRole.objects.filter(
+        Q(region_id__in=communes.values("departement__region_id"))
+        | Q(departement_id__in=communes.values("departement_id"))
+        | Q(epci_id__in=communes.exclude(epci_id=None).values("epci_id")),
+        kind=PlatformRole.Kind.ANIMATOR,
+        user__is_active=True,
+    ).select_related("user", "region", "departement", "epci")
+
+
+def animator_roles_of(organisation: Organisation) -> QuerySet[PlatformRole]:
+    """Animator roles covering any establishment of the organisation."""
+    return animator_roles_covering(
+        Commune.objects.filter(establishments__organisation=organisation)
+    )
+
+
+def platform_admin_emails() -> list[str]:
+    """The last resort for a message nobody in the territory can receive."""
+    return sorted(
+        User.objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
 def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation")
 
@@ -208,11 +237,25 @@ def freshness_dashboard(user: User | AnonymousUser, today: datetime.date) -> dic
     )
     return {
         "by_departement": list(by_departement),
-        "attention": attention[:100],
-        "attention_count": attention.count(),
+        "attention": attention,
         "hidden_before": hidden_before,
         "soon": soon,
     }
+
+
+def organisations_with_pending_suggestions(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The animated organisations with suggestions waiting, the longest-waiting first; `pending`
+    counts them (the base is a subquery, so establishments do not multiply the count)."""
+    pending = Q(suggestions__status=Suggestion.Status.PENDING)
+    return (
+        Organisation.objects.filter(pk__in=organisations_animated_by(user).values("pk"))
+        .annotate(
+            pending=Count("suggestions", filter=pending),
+            oldest=Min("suggestions__created_at", filter=pending),
+        )
+        .filter(pending__gt=0)
+        .order_by("oldest", "name")
+    )
 
 
 def open_applications_for(user: User | AnonymousUser) -> QuerySet[Application]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from maillage.catalogue import emails
 from maillage.catalogue.models import ContactMessage, Deal, Listing, Side
+from maillage.catalogue.selectors import contact_route
 from maillage.core.ratelimit import hit_by_account
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership
@@ -51,7 +52,9 @@ def send_contact(
     listing: Listing | None = None,
     about: Listing | None = None,
 ) -> ContactMessage:
-    """Store the message and e-mail it to the organisation (Reply-To: the sender, never shown)."""
+    """Store the message and e-mail it along the organisation's route (Reply-To: the sender, never
+    shown): to the organisation, else to its territory's animators, who may forward it. Refused,
+    before anything is counted, when nobody at all can receive it."""
     message = check_message(message)
     if sender_organisation is not None:
         if not Membership.objects.filter(user=sender, organisation=sender_organisation).exists():
@@ -64,6 +67,10 @@ def send_contact(
             )
     if listing is not None and listing.organisation_id != recipient.pk:
         raise ValidationError(_("Cette annonce n'est pas celle de l'organisation contactée."))
+    route = contact_route(recipient)
+    if not route.is_reachable:
+        raise ValidationError(unreachable_message(recipient))
+    # Counted last: only a message that is sent uses the sender's allowance.
     hit_by_account(sender, "catalogue-contact")
     contact = ContactMessage.objects.create(
         sender=sender,
@@ -72,9 +79,17 @@ def send_contact(
         listing=listing,
         about=about,
         message=message,
+        delivery=route.delivery,
     )
-    transaction.on_commit(lambda: emails.send_contact(contact))
+    transaction.on_commit(lambda: emails.send_contact(contact, route.recipients))
     return contact
+
+
+def unreachable_message(recipient: Organisation) -> str:
+    return _(
+        "%(name)s ne peut pas encore être contactée par Maillage : elle n'a ni membre ni adresse "
+        "e-mail, et aucune équipe d'animation ne couvre son territoire."
+    ) % {"name": recipient.display_name}
 
 
 def _sides(contact: ContactMessage) -> tuple[Organisation, Organisation]:

@@ -11,6 +11,7 @@ from maillage.catalogue.forms import REPORT_SALT
 from maillage.catalogue.models import ContactMessage, Deal, Listing, NeedReport, SavedSearch, Side
 from maillage.catalogue.permissions import CatalogueAction
 from maillage.catalogue.tests.factories import CHATELLERAULT, need, organisation_in, sector
+from maillage.directory.models import Organisation
 from maillage.membership.tests.factories import MembershipFactory, UserFactory
 from maillage.membership.tests.test_permission_matrix import ROLE_FIXTURES, Stage, read_matrix
 from maillage.territory.models import Commune
@@ -45,11 +46,23 @@ def _edit_listing(stage: Stage) -> bool:
 
 
 def _contact_organisation(stage: Stage) -> bool:
+    # Reachable, so that the cell tests who may write, not where the message goes.
+    Organisation.objects.filter(pk=stage.organisation.pk).update(email="contact@clain.test")
     stage.client.post(
         reverse("catalogue:organisation_contact", args=[stage.organisation.slug]),
         {"message": "Bonjour, pourriez-vous nous faire un devis ?"},
     )
     return ContactMessage.objects.filter(recipient=stage.organisation).exists()
+
+
+def _read_forwarded_contact(stage: Stage) -> bool:
+    contact = ContactMessage.objects.create(
+        sender=UserFactory(),
+        recipient=stage.organisation,
+        message="Bonjour, pourriez-vous nous faire un devis ?",
+        delivery=ContactMessage.Delivery.ANIMATION,
+    )
+    return stage.client.get(reverse("catalogue:contact", args=[contact.pk])).status_code == 200
 
 
 def _record_deal(stage: Stage) -> bool:
@@ -109,6 +122,7 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     CatalogueAction.PUBLISH_LISTING: _publish_listing,
     CatalogueAction.EDIT_LISTING: _edit_listing,
     CatalogueAction.CONTACT_ORGANISATION: _contact_organisation,
+    CatalogueAction.READ_FORWARDED_CONTACT: _read_forwarded_contact,
     CatalogueAction.RECORD_DEAL: _record_deal,
     CatalogueAction.SAVE_SEARCH: _save_search,
     CatalogueAction.REPORT_NEED: _report_need,

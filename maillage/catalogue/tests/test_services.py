@@ -126,7 +126,9 @@ def test_a_reminder_goes_once_a_week_before_expiry(
 
 
 def _contact(**kwargs) -> ContactMessage:
-    recipient = kwargs.pop("recipient", None) or organisation_in(CHATELLERAULT)
+    recipient = kwargs.pop("recipient", None) or organisation_in(
+        CHATELLERAULT, email="contact@structure.test"
+    )
     return contacts.send_contact(
         sender=kwargs.pop("sender", None) or UserFactory(), recipient=recipient, **kwargs
     )
@@ -149,7 +151,7 @@ def test_a_contact_with_a_hundred_links_is_refused():
 
 def test_a_contact_is_rate_limited_per_sender():
     sender = UserFactory()
-    recipient = organisation_in(CHATELLERAULT)
+    recipient = organisation_in(CHATELLERAULT, email="contact@structure.test")
     for _ in range(10):  # CONTACT_RATE: 10 an hour
         _contact(sender=sender, recipient=recipient, message="Bonjour, un devis svp ?")
     with pytest.raises(RateLimited):
@@ -179,7 +181,8 @@ def test_a_contact_is_mailed_with_the_sender_as_reply_to(django_capture_on_commi
 def _contact_between_organisations():
     buyer_org = organisation_in(POITIERS)
     sender = MembershipFactory(organisation=buyer_org).user
-    supplier_offer = offer(commune=CHATELLERAULT)
+    supplier = organisation_in(CHATELLERAULT, email="contact@structure.test")
+    supplier_offer = offer(organisation=supplier)
     contact = contacts.send_contact(
         sender=sender,
         recipient=supplier_offer.organisation,
@@ -220,7 +223,7 @@ def _report(**kwargs) -> NeedReport:
         "reporter_email": "habitante@exemple.test",
     }
     data.update(kwargs)
-    return reports.submit_report(data=data)
+    return reports.submit_report(data=data, client="192.0.2.1")
 
 
 def test_a_report_is_qualified_routed_and_followed(django_capture_on_commit_callbacks):

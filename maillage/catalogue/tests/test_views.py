@@ -9,6 +9,7 @@ from django.urls import reverse
 from maillage.catalogue.forms import REPORT_SALT
 from maillage.catalogue.models import ContactMessage, Listing, NeedReport, SavedSearch
 from maillage.catalogue.services import contacts
+from maillage.catalogue.templatetags.catalogue_tags import score_label
 from maillage.catalogue.tests.factories import (
     CHATELLERAULT,
     POITIERS,
@@ -143,7 +144,7 @@ def test_contact_form_refuses_an_empty_message_and_keeps_the_page(client):
 def test_a_deal_is_recorded_from_the_contact_page_and_shown_on_both_profiles(client):
     buyer = organisation_in(POITIERS)
     sender = MembershipFactory(organisation=buyer).user
-    supplier_offer = offer(commune=CHATELLERAULT)
+    supplier_offer = offer(organisation=organisation_in(CHATELLERAULT, email="devis@test.fr"))
     contact = contacts.send_contact(
         sender=sender,
         recipient=supplier_offer.organisation,
@@ -193,6 +194,33 @@ def test_the_report_form_is_rate_limited(client):
     response = client.post(reverse("catalogue:report_create"), _report_form())
     assert response.status_code == 429
     assert NeedReport.objects.count() == 5
+
+
+def test_refused_report_attempts_do_not_count_against_the_limit(client):
+    for _ in range(6):  # more than REPORT_RATE (5 an hour), all refused
+        client.post(reverse("catalogue:report_create"), _report_form(what=""))
+    for _ in range(5):
+        assert client.post(reverse("catalogue:report_create"), _report_form()).status_code == 302
+    assert NeedReport.objects.count() == 5
+
+
+def test_an_incomplete_report_form_is_not_called_too_fast(client):
+    just_now = signing.dumps(time.time(), salt=REPORT_SALT)
+    response = client.post(
+        reverse("catalogue:report_create"), _report_form(what="", started=just_now)
+    )
+    assert "obligatoire" in response.content.decode()
+    assert "trop vite" not in response.content.decode()
+
+
+def test_a_match_score_says_in_words_how_relevant_it_is():
+    assert [score_label(s) for s in (115, 70, 64, 45, 20)] == [
+        "Très pertinent",
+        "Très pertinent",
+        "Pertinent",
+        "Pertinent",
+        "À examiner",
+    ]
 
 
 def test_an_alert_has_an_atom_feed_and_an_unsubscribe_page(client):

@@ -32,12 +32,13 @@ def contact_form(
     recipient = listing.organisation if listing else get_object_or_404(Organisation, slug=slug)
     about = _about(request)
     organisations = organisations_of(request.user)
-    if about is not None and about.organisation in organisations:
-        initial = {"sender_organisation": about.organisation_id}
-    else:
-        initial = {}
-    form = ContactForm(request.POST or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    about_own = about is not None and about.organisation in organisations
+    initial = {"sender_organisation": about.organisation_id} if about_own else {}
+    route = selectors.contact_route(recipient)
+    form = ContactForm(
+        request.POST or None, organisations=organisations, initial=initial, direct=route.is_direct
+    )
+    if request.method == "POST" and route.is_reachable and form.is_valid():
         try:
             contact = services.send_contact(
                 sender=request.user,
@@ -50,17 +51,32 @@ def contact_form(
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Votre message est envoyé à %(name)s, qui vous répondra par e-mail.")
-                % {"name": recipient.display_name},
-            )
+            messages.success(request, _sent_message(route, recipient))
             return redirect(contact.get_absolute_url())
     return render(
         request,
         "catalogue/contact_form.html",
-        {"form": form, "recipient": recipient, "listing": listing, "about": about},
+        {
+            "form": form,
+            "recipient": recipient,
+            "listing": listing,
+            "about": about,
+            "about_own": about_own,
+            "route": route,
+            "unreachable": "" if route.is_reachable else services.unreachable_message(recipient),
+        },
     )
+
+
+def _sent_message(route: selectors.ContactRoute, recipient: Organisation) -> str:
+    if route.is_direct:
+        return _("Votre message est envoyé à %(name)s, qui vous répondra par e-mail.") % {
+            "name": recipient.display_name
+        }
+    return _(
+        "Votre message est confié à l'animation du territoire, qui le transmettra à %(name)s ; "
+        "la réponse vous arrivera par e-mail. Il reste aussi sur Maillage pour l'organisation."
+    ) % {"name": recipient.display_name}
 
 
 @login_required

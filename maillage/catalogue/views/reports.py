@@ -14,20 +14,18 @@ from maillage.catalogue.models import NeedReport
 from maillage.catalogue.permissions import report_scope
 from maillage.catalogue.services import reports as services
 from maillage.catalogue.views._forms import add_errors
-from maillage.core.ratelimit import hit_by_address
+from maillage.core.ratelimit import client_address
 
 
 def report_create(request: HttpRequest) -> HttpResponse:
     form = NeedReportForm(request.POST or None)
-    if request.method == "POST":
-        hit_by_address(request, "catalogue-need-report")
-        if form.is_valid():
-            try:
-                report = services.submit_report(data=form.report_data())
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return redirect(report.get_follow_url())
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.submit_report(data=form.report_data(), client=client_address(request))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect(report.get_follow_url())
     return render(request, "catalogue/report_form.html", {"form": form})
 
 

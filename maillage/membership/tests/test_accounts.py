@@ -157,3 +157,27 @@ def test_the_header_offers_sign_in_and_sign_up_to_visitors_and_the_account_to_me
     signed_in = client.get(reverse("directory:home")).content.decode()
     assert reverse("membership:account") in signed_in
     assert reverse("account_logout") in signed_in
+
+
+def test_account_emails_are_branded_and_greet_the_person_by_name(client):
+    UserFactory(
+        email="marie@exemple.test", username="marie.dupont", first_name="Marie", last_name="Dupont"
+    )
+
+    client.post(reverse("account_reset_password"), {"email": "marie@exemple.test"})
+
+    message = mail.outbox[-1]
+    assert message.body.startswith("Bonjour Marie Dupont,")
+    assert "Maillage" in message.body and "Maillage" in message.subject
+    assert "127.0.0.1" not in message.body.split("http")[0]
+    assert "marie.dupont" not in message.body
+
+
+def test_the_sign_up_confirmation_email_is_in_french_and_branded(client):
+    client.post(
+        reverse("account_signup"),
+        {"email": "nouvelle@exemple.test", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    message = mail.outbox[-1]
+    assert message.subject == "[Maillage] Confirmez votre adresse e-mail"
+    assert message.body.startswith("Bonjour,") and "L'équipe de Maillage" in message.body

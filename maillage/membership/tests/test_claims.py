@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from maillage.directory.tests.factories import located_organisation
 from maillage.membership.models import ChangeRecord, Claim, Membership
@@ -181,3 +182,13 @@ def test_a_member_is_shown_no_claim_link_on_the_profile(client, organisation, me
 
     assert "/revendiquer/" not in content
     assert f"/organisations/{organisation.slug}/modifier/" in content
+
+
+def test_the_claim_page_speaks_of_a_website_only_when_the_profile_has_one(client):
+    without = located_organisation(name="Sans site", website="")
+    client.force_login(UserFactory())
+    page = client.get(
+        reverse("membership:organisation_claim", args=[without.slug])
+    ).content.decode()
+    assert "n'indique pas de site web" in page
+    assert "au nom du site web de l'organisation" not in page

@@ -3,10 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.membership import selectors
@@ -104,14 +108,63 @@ def _require_animator(user) -> None:
         raise PermissionDenied(_("Cette page est réservée à l'animation des territoires."))
 
 
+DASHBOARD_PAGE_SIZE = 25
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs attention first (cards with counts, in SQL, scoped to the animator's territory;
+    the catalogue and open data add theirs through their template tags), then the stale list."""
     _require_animator(request.user)
-    context = selectors.freshness_dashboard(request.user, timezone.localdate())
-    context["pending_claim_count"] = selectors.pending_claims_for(request.user).count()
-    context["applications"] = selectors.open_applications_for(request.user)
-    context["today"] = timezone.localdate()
+    today = timezone.localdate()
+    context = selectors.freshness_dashboard(request.user, today)
+    page = Paginator(context.pop("attention"), DASHBOARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    suggested = selectors.organisations_with_pending_suggestions(request.user)
+    claims = selectors.pending_claims_for(request.user).count()
+    suggestions_count = suggested.aggregate(total=Sum("pending"))["total"] or 0
+    stale = page.paginator.count
+    context.update(
+        attention=page,
+        result={"page": page.number, "num_pages": page.paginator.num_pages},
+        suggested=suggested[:20],
+        applications=selectors.open_applications_for(request.user),
+        today=today,
+        cards=[
+            _card(
+                claims,
+                ngettext("demande de gestion de fiche", "demandes de gestion de fiches", claims),
+                reverse("membership:claim_queue"),
+            ),
+            _card(
+                suggestions_count,
+                ngettext(
+                    "suggestion de correction en attente",
+                    "suggestions de correction en attente",
+                    suggestions_count,
+                ),
+                "#suggestions",
+            ),
+        ],
+        stale_cards=[
+            _card(
+                stale,
+                ngettext(
+                    "fiche expirée ou expirant sous 30 jours",
+                    "fiches expirées ou expirant sous 30 jours",
+                    stale,
+                ),
+                "#attention",
+            )
+        ],
+    )
     return render(request, "membership/dashboard.html", context)
+
+
+def _card(count: int, label: str, url: str) -> dict:
+    """One card of the dashboard (membership/_attention_cards.html)."""
+    return {"count": count, "label": label, "url": url}
 
 
 @login_required
