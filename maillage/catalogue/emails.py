@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from maillage.catalogue.models import ContactMessage, Listing, NeedReport, SavedSearch
+from maillage.catalogue.models import ContactMessage, Deal, Listing, NeedReport, SavedSearch
 from maillage.directory.models import Organisation
 from maillage.membership.emails import absolute
 from maillage.membership.models import Membership, PlatformRole
@@ -65,6 +65,24 @@ def send_contact(contact: ContactMessage) -> None:
         context={"contact": contact, "url": absolute(contact.get_absolute_url())},
         recipients=organisation_recipients(contact.recipient),
         reply_to=[contact.sender.email] if contact.sender and contact.sender.email else None,
+    )
+
+
+def send_deal_proposed(deal: Deal) -> None:
+    """Ask the other side's administrators to confirm or decline (nobody else may)."""
+    other = deal.other_side
+    recipients = sorted(
+        set(
+            Membership.objects.filter(organisation=other, role=Membership.Role.ADMIN)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    url = absolute(deal.contact.get_absolute_url() if deal.contact_id else "/") + "#deal"
+    _send(
+        template="deal_proposed",
+        context={"deal": deal, "other": other, "proposer": deal.proposed_by, "url": url},
+        recipients=recipients,
     )
 
 

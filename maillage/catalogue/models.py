@@ -334,12 +334,26 @@ class ContactMessage(TimeStampedModel):
         return reverse("catalogue:contact", args=[self.pk])
 
 
+class DealQuerySet(models.QuerySet):
+    def confirmed(self) -> "DealQuerySet":
+        """Only these are public and counted: the other side said yes, and nobody withdrew."""
+        return self.filter(status=Deal.Status.CONFIRMED)
+
+
 class Deal(TimeStampedModel):
     """« Nous avons travaillé ensemble »: a cooperation link between two organisations (C4).
 
     The supplier is the side that offered; amounts are optional and feed the observatory's share
-    of purchases made inside the ESS.
+    of purchases made inside the ESS. One side proposes it (`proposed_by`); it stays pending,
+    hidden and uncounted, until an administrator of the other side confirms it, since a link
+    shown on someone's public profile must not be one party's word. Either side may withdraw it.
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente de confirmation")
+        CONFIRMED = "confirmed", _("confirmée")
+        DECLINED = "declined", _("refusée")
+        WITHDRAWN = "withdrawn", _("retirée")
 
     supplier = models.ForeignKey(
         Organisation,
@@ -376,6 +390,22 @@ class Deal(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    proposed_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposée par"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+
+    objects = DealQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -389,6 +419,11 @@ class Deal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.supplier} → {self.customer}"
+
+    @property
+    def other_side(self) -> Organisation:
+        """The organisation whose administrators confirm: the one that did not propose it."""
+        return self.customer if self.proposed_by_id == self.supplier_id else self.supplier
 
 
 class SavedSearch(TimeStampedModel):

@@ -6,7 +6,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from maillage.catalogue.models import ContactMessage, NeedReport
+from maillage.catalogue.models import ContactMessage, Deal, NeedReport
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership, PlatformRole
 from maillage.membership.permissions import Action, can, is_platform_admin
@@ -17,6 +17,8 @@ class CatalogueAction(StrEnum):
     EDIT_LISTING = "edit_listing"
     CONTACT_ORGANISATION = "contact_organisation"
     RECORD_DEAL = "record_deal"
+    CONFIRM_DEAL = "confirm_deal"
+    WITHDRAW_DEAL = "withdraw_deal"
     SAVE_SEARCH = "save_search"
     REPORT_NEED = "report_need"
     QUALIFY_REPORT = "qualify_report"
@@ -54,6 +56,30 @@ def is_party_to(user: User | AnonymousUser, contact: ContactMessage) -> bool:
 def can_record_deal(user: User | AnonymousUser, contact: ContactMessage) -> bool:
     """Either side of a contact between two organisations, once; not an outsider."""
     return contact.sender_organisation_id is not None and is_party_to(user, contact)
+
+
+def can_answer_deal(user: User | AnonymousUser, deal: Deal) -> bool:
+    """Confirm or decline a pending cooperation: an administrator of the side that did not propose it.
+
+    Administrators only, since the link then shows on their organisation's public profile."""
+    if deal.status != Deal.Status.PENDING or not user.is_authenticated or not user.is_active:
+        return False
+    if is_platform_admin(user):
+        return True
+    return Membership.objects.filter(
+        user=user, organisation_id=deal.other_side.pk, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def can_withdraw_deal(user: User | AnonymousUser, deal: Deal) -> bool:
+    """Withdraw a pending or confirmed cooperation: any member of either side."""
+    live = (Deal.Status.PENDING, Deal.Status.CONFIRMED)
+    if deal.status not in live or not user.is_authenticated or not user.is_active:
+        return False
+    if is_platform_admin(user):
+        return True
+    sides = [deal.supplier_id, deal.customer_id]
+    return Membership.objects.filter(user=user, organisation_id__in=sides).exists()
 
 
 def report_scope(user: User | AnonymousUser) -> Q | None:
