@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import TimeStampedModel
+from maillage.core.validators import validate_one_line, validate_text
 from maillage.directory.models import Establishment, Label, Organisation, Sector
 from maillage.territory.models import EPCI, Commune, Departement
 
@@ -113,8 +114,8 @@ class Listing(TimeStampedModel):
         related_name="listings",
         verbose_name=_("établissement"),
     )
-    title = models.CharField(_("titre"), max_length=150)
-    description = models.TextField(_("description"), max_length=5000)
+    title = models.CharField(_("titre"), max_length=150, validators=[validate_one_line])
+    description = models.TextField(_("description"), max_length=5000, validators=[validate_text])
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     exchange_mode = models.CharField(
         _("mode d'échange"), max_length=10, choices=ExchangeMode.choices
@@ -152,7 +153,7 @@ class Listing(TimeStampedModel):
             MinValueValidator(Decimal("0.01"), _("La quantité doit être un nombre positif."))
         ],
     )
-    unit = models.CharField(_("unité"), max_length=40, blank=True)
+    unit = models.CharField(_("unité"), max_length=40, blank=True, validators=[validate_one_line])
     available_from = models.DateField(_("disponible à partir du"), null=True, blank=True)
     available_until = models.DateField(_("jusqu'au"), null=True, blank=True)
     recurrence = models.CharField(
@@ -386,7 +387,9 @@ class Deal(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0"), _("Le montant ne peut pas être négatif."))],
     )
-    note = models.CharField(_("en quelques mots"), max_length=300, blank=True)
+    note = models.CharField(
+        _("en quelques mots"), max_length=300, blank=True, validators=[validate_one_line]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -436,7 +439,7 @@ class SavedSearch(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
     )
-    name = models.CharField(_("nom de l'alerte"), max_length=100)
+    name = models.CharField(_("nom de l'alerte"), max_length=100, validators=[validate_one_line])
     query = models.CharField(_("mots-clés"), max_length=200, blank=True)
     side = models.CharField(_("offres ou besoins"), max_length=5, choices=Side.choices, blank=True)
     kinds = models.JSONField(_("types"), default=list, blank=True)

@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
+from pydantic import ConfigDict
 
 from maillage.core.ratelimit import RateLimited
 
@@ -58,6 +59,7 @@ _MESSAGES = {
     "enum": "doit valoir l'une de ces valeurs : {expected}",
     "literal_error": "doit valoir l'une de ces valeurs : {expected}",
     "bool_parsing": "doit valoir true ou false",
+    "extra_forbidden": "est un champ inconnu de cette opération",
 }
 
 
@@ -72,8 +74,19 @@ def _french_message(error: dict) -> str:
 
 
 def _field_name(error: dict) -> str:
-    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+    """The field as the client wrote it: without the location, nor the body parameter's name."""
+    location = list(error.get("loc", ()))
+    if location[:1] == ["body"]:
+        location = location[2:]
+    location = [str(part) for part in location if part not in ("query", "path")]
     return ".".join(location) or "?"
+
+
+class WriteSchema(Schema):
+    """The base of every request body: a field the endpoint does not know is a 400 naming it,
+    never silently ignored (a misspelt `nmae` would otherwise look like a success)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def error_response(
@@ -88,7 +101,9 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         {"field": _field_name(error), "message": f"{_field_name(error)} {_french_message(error)}."}
         for error in exc.errors
     ]
-    return error_response(request, 400, "Paramètres invalides.", errors)
+    unknown = [_field_name(error) for error in exc.errors if error.get("type") == "extra_forbidden"]
+    detail = f"Champs inconnus : {', '.join(unknown)}." if unknown else "Paramètres invalides."
+    return error_response(request, 400, detail, errors)
 
 
 @api.exception_handler(Http404)

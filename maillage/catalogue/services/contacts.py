@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from maillage.catalogue import emails
 from maillage.catalogue.models import ContactMessage, Deal, Listing, Side
 from maillage.core.ratelimit import hit
+from maillage.core.validators import validate_text
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership
 
@@ -22,6 +23,10 @@ _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 def check_message(message: str) -> str:
     message = (message or "").strip()
+    try:
+        validate_text(message)
+    except ValidationError as error:
+        raise ValidationError({"message": error.messages}) from error
     if len(message) < 10:
         raise ValidationError(
             {

@@ -464,3 +464,8 @@ def test_the_cron_commands_run_the_tasks():
 
     assert "1 annonce(s) expirée(s)." in out.getvalue()
     assert "Alertes « weekly » : 0 e-mail(s) envoyé(s)." in out.getvalue()
+
+
+@pytest.mark.parametrize("title", ["Tonte\u202edes pelouses", "Tonte\r\nBcc: x@example.org"])
+def test_a_listing_title_refuses_invisible_and_control_characters(title):
+    assert "caractère invisible" in _errors(title=title)["title"][0]

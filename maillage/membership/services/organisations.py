@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from maillage.core.validators import compact_digits
 from maillage.directory.models import (
     Establishment,
     Organisation,
@@ -81,6 +82,14 @@ def _set_sectors(organisation: Organisation, sectors) -> None:
     )
 
 
+def normalise(name: str, value: Any) -> Any:
+    """What every writer (page, API, suggestion) stores: text without surrounding spaces, so
+    that « » is the blank it looks like; a SIREN without the spaces people type in it."""
+    if not isinstance(value, str):
+        return value
+    return compact_digits(value) if name == "siren" else value.strip()
+
+
 def _apply(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
     """Set the plain fields; return the many-to-many ones to set after saving."""
     relations = {}
@@ -88,7 +97,8 @@ def _apply(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
         if name in _MANY_TO_MANY:
             relations[name] = value
         else:
-            setattr(organisation, name, "" if value is None and name != "is_esus" else value)
+            value = "" if value is None and name != "is_esus" else normalise(name, value)
+            setattr(organisation, name, value)
     return relations
 
 
