@@ -45,6 +45,8 @@ ESTABLISHMENT_FIELDS = [
     "is_head_office",
 ]
 _MANY_TO_MANY = {"sectors", "daily_needs"}
+# The `source` of a profile created on the platform by a person (not imported from open data).
+CREATED_HERE = "maillage"
 
 
 class ProfileError(Exception):
@@ -158,7 +160,7 @@ def create_organisation(
     """A new profile with its head office; its creator becomes its administrator."""
     _check_fields(data, PROFILE_FIELDS)
     _check_fields(head_office, ESTABLISHMENT_FIELDS)
-    organisation = Organisation(source="maillage")
+    organisation = Organisation(source=CREATED_HERE)
     relations = _apply(organisation, data)
     organisation.slug = unique_slug(organisation.brand or organisation.name)
     organisation.full_clean()
