@@ -73,6 +73,7 @@ def contact_form(
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for_user(request.user, pk)
     deal = Deal.objects.filter(contact=contact).select_related("supplier", "customer").first()
+    can_answer = deal is not None and can_answer_deal(request.user, deal)
     return render(
         request,
         "catalogue/contact_detail.html",
@@ -80,8 +81,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "deal": deal,
             "can_record_deal": deal is None and can_record_deal(request.user, contact),
-            "can_answer_deal": deal is not None and can_answer_deal(request.user, deal),
-            "can_withdraw_deal": deal is not None and can_withdraw_deal(request.user, deal),
+            "can_answer_deal": can_answer,
+            # Who may answer declines rather than withdraws: one button less.
+            "can_withdraw_deal": not can_answer
+            and deal is not None
+            and can_withdraw_deal(request.user, deal),
             "form": DealForm(),
         },
     )
