@@ -149,33 +149,41 @@ def _proposing_side(contact: ContactMessage, user: User) -> Organisation:
     return contact.sender_organisation
 
 
-def _locked_deal(deal: Deal) -> Deal:
-    return (
+def _move_deal(
+    deal: Deal, *, user: User, to: str, allowed_from: tuple[str, ...], refusal: str
+) -> Deal:
+    """Lock the deal, check its current status, then record who moved it where and when."""
+    deal = (
         Deal.objects.select_for_update(of=("self",))
         .select_related("supplier", "customer")
         .get(pk=deal.pk)
     )
+    if deal.status not in allowed_from:
+        raise ValidationError(refusal)
+    deal.status, deal.answered_by, deal.answered_at = to, user, timezone.now()
+    deal.save(update_fields=["status", "answered_by", "answered_at", "updated_at"])
+    return deal
 
 
 @transaction.atomic
 def answer_deal(*, deal: Deal, user: User, confirm: bool) -> Deal:
     """The other side confirms (the link becomes public and counted) or declines, once."""
-    deal = _locked_deal(deal)
-    if deal.status != Deal.Status.PENDING:
-        raise ValidationError(_("Cette coopération a déjà reçu une réponse."))
-    deal.status = Deal.Status.CONFIRMED if confirm else Deal.Status.DECLINED
-    deal.answered_by, deal.answered_at = user, timezone.now()
-    deal.save(update_fields=["status", "answered_by", "answered_at", "updated_at"])
-    return deal
+    return _move_deal(
+        deal,
+        user=user,
+        to=Deal.Status.CONFIRMED if confirm else Deal.Status.DECLINED,
+        allowed_from=(Deal.Status.PENDING,),
+        refusal=_("Cette coopération a déjà reçu une réponse."),
+    )
 
 
 @transaction.atomic
 def withdraw_deal(*, deal: Deal, user: User) -> Deal:
     """Either side takes the link back, pending or confirmed: it leaves both profiles and the counts."""
-    deal = _locked_deal(deal)
-    if deal.status not in (Deal.Status.PENDING, Deal.Status.CONFIRMED):
-        raise ValidationError(_("Cette coopération n'est plus affichée."))
-    deal.status = Deal.Status.WITHDRAWN
-    deal.answered_by, deal.answered_at = user, timezone.now()
-    deal.save(update_fields=["status", "answered_by", "answered_at", "updated_at"])
-    return deal
+    return _move_deal(
+        deal,
+        user=user,
+        to=Deal.Status.WITHDRAWN,
+        allowed_from=(Deal.Status.PENDING, Deal.Status.CONFIRMED),
+        refusal=_("Cette coopération n'est plus affichée."),
+    )
