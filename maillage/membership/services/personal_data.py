@@ -145,6 +145,8 @@ def _membership_data(user: User) -> dict[str, Any]:
 
 
 ERASED = "[effacé à la suppression du compte de son auteur]"
+# What a profile whose only source was the deleted person loses.
+_WITHDRAWN_FIELDS = ["is_published", "email", "phone"]
 
 
 def _hand_over_organisations(user: User) -> None:
@@ -179,9 +181,6 @@ def _hand_over_organisations(user: User) -> None:
             summary=summary,
             changes=changes,
         )
-
-
-_WITHDRAWN_FIELDS = ["is_published", "email", "phone"]
 
 
 @transaction.atomic
