@@ -1,4 +1,5 @@
-"""The catalogue's journey in chromium: publish a need, read its matches, contact one, record the deal."""
+"""The catalogue's journey in chromium: publish a need, read its matches, contact one, record the
+deal, shown once the other side confirms it."""
 
 import re
 
@@ -60,9 +61,26 @@ def test_a_member_publishes_a_need_contacts_a_match_and_records_the_deal(page, d
     expect(page.get_by_text("Votre message est confié à l'animation du territoire")).to_be_visible()
     expect(page.get_by_text("direction@toitdumonde.test")).to_have_count(0)
 
+    contact_url = page.url
     page.get_by_label("Montant (€ HT, facultatif)").fill("450")
     page.get_by_role("button", name="Enregistrer la coopération").click()
-    expect(page.get_by_text("La coopération paraît désormais sur les deux fiches")).to_be_visible()
+    expect(page.get_by_text("L'autre organisation est prévenue")).to_be_visible()
+    page.goto("/organisations/assoc-cap-vert-86/")
+    expect(page.get_by_role("heading", name="A travaillé avec")).to_have_count(0)
+
+    # The other side's administrator confirms it; only then is it public.
+    partner = Organisation.objects.get(slug="assoc-cap-vert-86")
+    admin = UserFactory(email="direction@capvert.test", password=PASSWORD)
+    Membership.objects.create(user=admin, organisation=partner, role=Membership.Role.ADMIN)
+    page.context.clear_cookies()
+    page.goto("/compte/login/")
+    page.get_by_label("Courriel").fill("direction@capvert.test")
+    page.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.goto(contact_url)
+    expect(page.get_by_text("450,00 € HT")).to_be_visible()
+    page.get_by_role("button", name="Confirmer la coopération").click()
+    expect(page.get_by_text("Coopération confirmée")).to_be_visible()
 
     page.goto("/organisations/assoc-cap-vert-86/")
     expect(page.get_by_role("heading", name="A travaillé avec")).to_be_visible()

@@ -21,8 +21,17 @@ class ContactMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Deal)
 class DealAdmin(admin.ModelAdmin):
-    list_display = ["supplier", "customer", "amount", "created_at"]
-    raw_id_fields = ["supplier", "customer", "contact", "listing", "recorded_by"]
+    list_display = ["supplier", "customer", "amount", "status", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = [
+        "supplier",
+        "customer",
+        "contact",
+        "listing",
+        "recorded_by",
+        "proposed_by",
+        "answered_by",
+    ]
 
 
 @admin.register(SavedSearch)

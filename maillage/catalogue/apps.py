@@ -30,7 +30,7 @@ class CatalogueConfig(AppConfig):
 
     def export_personal_data(self, user) -> dict:
         """The person's messages and alerts, added to the membership's export (GDPR)."""
-        from maillage.catalogue.models import ContactMessage, SavedSearch
+        from maillage.catalogue.models import ContactMessage, Deal, SavedSearch
 
         return {
             "messages_envoyes": [
@@ -42,6 +42,19 @@ class CatalogueConfig(AppConfig):
                 }
                 for c in ContactMessage.objects.filter(sender=user).select_related(
                     "recipient", "sender_organisation"
+                )
+            ],
+            "cooperations_enregistrees": [
+                {
+                    "fournisseur": d.supplier.name,
+                    "client": d.customer.name,
+                    "montant": str(d.amount) if d.amount is not None else None,
+                    "note": d.note,
+                    "etat": d.status,
+                    "le": d.created_at.isoformat(),
+                }
+                for d in Deal.objects.filter(recorded_by=user).select_related(
+                    "supplier", "customer"
                 )
             ],
             "alertes": [
@@ -67,8 +80,33 @@ class CatalogueConfig(AppConfig):
         }
 
     def forget_personal_data(self, user) -> None:
-        """Needs reports keep what was reported, not who reported it (called on account deletion)."""
+        """Called on account deletion, before the account goes (rules on the privacy page).
+
+        What the person wrote to others is erased: messages sent personally go, those sent for
+        an organisation keep their envelope (a cooperation may hang on it) without their text;
+        deal notes are erased, the deals (facts between organisations) stay. Needs reports keep
+        what was reported, not who reported it. Open listings of organisations nobody else
+        belongs to are withdrawn, as nobody is left to answer them."""
+        from django.utils import timezone
+
+        from maillage.catalogue.models import ContactMessage, Deal, Listing, Status
+        from maillage.membership.models import Membership
+        from maillage.membership.services.personal_data import ERASED
+
+        ContactMessage.objects.filter(sender=user, sender_organisation__isnull=True).delete()
+        ContactMessage.objects.filter(sender=user).update(message=ERASED)
+        Deal.objects.filter(recorded_by=user).exclude(note="").update(note="")
         _reports_of(user).update(reporter_name="", reporter_email="")
+        others = Membership.objects.exclude(user=user).values("organisation_id")
+        withdrawn = (
+            Listing.objects.filter(organisation__memberships__user=user, status=Status.OPEN)
+            .exclude(organisation_id__in=others)
+            .update(status=Status.WITHDRAWN, updated_at=timezone.now())
+        )
+        if withdrawn:
+            from maillage.catalogue.match_index import catalogue_changed
+
+            catalogue_changed(bulk=True)
 
 
 def _listing_saved(action: str = "post_save", **_kwargs) -> None:

@@ -3,11 +3,12 @@ a batch sender's per-recipient transaction (digests, expiry reminders)."""
 
 from django.urls import reverse
 
-from maillage.catalogue.models import ContactMessage, Listing, NeedReport, SavedSearch
+from maillage.catalogue.models import ContactMessage, Deal, Listing, NeedReport, SavedSearch
 from maillage.catalogue.selectors import organisation_recipients
 from maillage.core.mail import MailBatch, send_mail_template
 from maillage.directory.models import Organisation
 from maillage.membership.emails import absolute
+from maillage.membership.models import Membership
 from maillage.membership.selectors import animator_roles_covering
 from maillage.territory.models import Commune
 
@@ -35,6 +36,24 @@ def send_contact(contact: ContactMessage, recipients: list[str]) -> None:
         context={"contact": contact, "url": absolute(contact.get_absolute_url())},
         recipients=recipients,
         reply_to=[contact.sender.email] if contact.sender and contact.sender.email else None,
+    )
+
+
+def send_deal_proposed(deal: Deal) -> None:
+    """Ask the other side's administrators to confirm or decline (nobody else may)."""
+    other = deal.other_side
+    recipients = sorted(
+        set(
+            Membership.objects.filter(organisation=other, role=Membership.Role.ADMIN)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    url = absolute(deal.contact.get_absolute_url() if deal.contact_id else "/") + "#deal"
+    _send(
+        template="deal_proposed",
+        context={"deal": deal, "other": other, "proposer": deal.proposed_by, "url": url},
+        recipients=recipients,
     )
 
 

@@ -18,6 +18,7 @@ from maillage.catalogue.models import (
     Side,
     Status,
 )
+from maillage.core.validators import validate_one_line
 from maillage.directory.models import EssFamily, Label, Organisation, Sector
 from maillage.directory.search.params import RADIUS_CHOICES_KM
 from maillage.territory.forms import CommuneField, CommuneListField
@@ -233,7 +234,10 @@ class DealForm(forms.Form):
         help_text=gettext_lazy("Il compte, anonymement, dans la part des achats faits dans l'ESS."),
     )
     note = forms.CharField(
-        label=gettext_lazy("En quelques mots (facultatif)"), required=False, max_length=300
+        label=gettext_lazy("En quelques mots (facultatif)"),
+        required=False,
+        max_length=300,
+        validators=[validate_one_line],
     )
 
 

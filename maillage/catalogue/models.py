@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import TimeStampedModel
+from maillage.core.validators import validate_one_line, validate_text
 from maillage.directory.models import Establishment, Label, Organisation, Sector
 from maillage.territory.models import EPCI, Commune, Departement
 
@@ -113,8 +114,8 @@ class Listing(TimeStampedModel):
         related_name="listings",
         verbose_name=_("établissement"),
     )
-    title = models.CharField(_("titre"), max_length=150)
-    description = models.TextField(_("description"), max_length=5000)
+    title = models.CharField(_("titre"), max_length=150, validators=[validate_one_line])
+    description = models.TextField(_("description"), max_length=5000, validators=[validate_text])
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     exchange_mode = models.CharField(
         _("mode d'échange"), max_length=10, choices=ExchangeMode.choices
@@ -152,7 +153,7 @@ class Listing(TimeStampedModel):
             MinValueValidator(Decimal("0.01"), _("La quantité doit être un nombre positif."))
         ],
     )
-    unit = models.CharField(_("unité"), max_length=40, blank=True)
+    unit = models.CharField(_("unité"), max_length=40, blank=True, validators=[validate_one_line])
     available_from = models.DateField(_("disponible à partir du"), null=True, blank=True)
     available_until = models.DateField(_("jusqu'au"), null=True, blank=True)
     recurrence = models.CharField(
@@ -347,12 +348,26 @@ class ContactMessage(TimeStampedModel):
         return reverse("catalogue:contact", args=[self.pk])
 
 
+class DealQuerySet(models.QuerySet):
+    def confirmed(self) -> "DealQuerySet":
+        """Only these are public and counted: the other side said yes, and nobody withdrew."""
+        return self.filter(status=Deal.Status.CONFIRMED)
+
+
 class Deal(TimeStampedModel):
     """« Nous avons travaillé ensemble »: a cooperation link between two organisations (C4).
 
     The supplier is the side that offered; amounts are optional and feed the observatory's share
-    of purchases made inside the ESS.
+    of purchases made inside the ESS. One side proposes it (`proposed_by`); it stays pending,
+    hidden and uncounted, until an administrator of the other side confirms it, since a link
+    shown on someone's public profile must not be one party's word. Either side may withdraw it.
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente de confirmation")
+        CONFIRMED = "confirmed", _("confirmée")
+        DECLINED = "declined", _("refusée")
+        WITHDRAWN = "withdrawn", _("retirée")
 
     supplier = models.ForeignKey(
         Organisation,
@@ -385,10 +400,28 @@ class Deal(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0"), _("Le montant ne peut pas être négatif."))],
     )
-    note = models.CharField(_("en quelques mots"), max_length=300, blank=True)
+    note = models.CharField(
+        _("en quelques mots"), max_length=300, blank=True, validators=[validate_one_line]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    proposed_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposée par"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+
+    objects = DealQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -403,6 +436,11 @@ class Deal(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.supplier} → {self.customer}"
 
+    @property
+    def other_side(self) -> Organisation:
+        """The organisation whose administrators confirm: the one that did not propose it."""
+        return self.customer if self.proposed_by_id == self.supplier_id else self.supplier
+
 
 class SavedSearch(TimeStampedModel):
     """Criteria whose new offers or needs a person receives by e-mail digest and by Atom feed (B3)."""
@@ -414,7 +452,7 @@ class SavedSearch(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
     )
-    name = models.CharField(_("nom de l'alerte"), max_length=100)
+    name = models.CharField(_("nom de l'alerte"), max_length=100, validators=[validate_one_line])
     query = models.CharField(_("mots-clés"), max_length=200, blank=True)
     side = models.CharField(_("offres ou besoins"), max_length=5, choices=Side.choices, blank=True)
     kinds = models.JSONField(_("types"), default=list, blank=True)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from maillage.catalogue.models import ContactMessage, NeedReport
+from maillage.catalogue.models import ContactMessage, Deal, NeedReport
 from maillage.directory.models import Organisation
 from maillage.membership.models import Membership, PlatformRole
 from maillage.membership.permissions import Action, animates, can, is_platform_admin
@@ -18,6 +18,8 @@ class CatalogueAction(StrEnum):
     CONTACT_ORGANISATION = "contact_organisation"
     READ_FORWARDED_CONTACT = "read_forwarded_contact"
     RECORD_DEAL = "record_deal"
+    CONFIRM_DEAL = "confirm_deal"
+    WITHDRAW_DEAL = "withdraw_deal"
     SAVE_SEARCH = "save_search"
     REPORT_NEED = "report_need"
     QUALIFY_REPORT = "qualify_report"
@@ -70,6 +72,30 @@ def can_record_deal(user: User | AnonymousUser, contact: ContactMessage) -> bool
     """Either side of a contact between two organisations, once; not an outsider, nor the
     animator who forwarded it."""
     return contact.sender_organisation_id is not None and _is_sender_or_member(user, contact)
+
+
+def can_answer_deal(user: User | AnonymousUser, deal: Deal) -> bool:
+    """Confirm or decline a pending cooperation: an administrator of the side that did not propose it.
+
+    Administrators only, since the link then shows on their organisation's public profile."""
+    if deal.status != Deal.Status.PENDING or not user.is_authenticated or not user.is_active:
+        return False
+    if is_platform_admin(user):
+        return True
+    return Membership.objects.filter(
+        user=user, organisation_id=deal.other_side.pk, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def can_withdraw_deal(user: User | AnonymousUser, deal: Deal) -> bool:
+    """Withdraw a pending or confirmed cooperation: any member of either side."""
+    live = (Deal.Status.PENDING, Deal.Status.CONFIRMED)
+    if deal.status not in live or not user.is_authenticated or not user.is_active:
+        return False
+    if is_platform_admin(user):
+        return True
+    sides = [deal.supplier_id, deal.customer_id]
+    return Membership.objects.filter(user=user, organisation_id__in=sides).exists()
 
 
 def report_scope(user: User | AnonymousUser) -> Q | None:

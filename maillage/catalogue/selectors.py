@@ -212,10 +212,14 @@ def contacts_of(user: User) -> QuerySet:
 
 
 def cooperation_partners(organisation: Organisation) -> list[tuple[Organisation, str]]:
-    """Organisations it has worked with, each once, newest first: (partner, its role)."""
+    """Organisations it has worked with, each once, newest first: (partner, its role).
+
+    Confirmed cooperations only: one side's word is not shown on the other's profile."""
     seen, partners = set(), []
-    deals = Deal.objects.filter(Q(supplier=organisation) | Q(customer=organisation)).select_related(
-        "supplier", "customer"
+    deals = (
+        Deal.objects.confirmed()
+        .filter(Q(supplier=organisation) | Q(customer=organisation))
+        .select_related("supplier", "customer")
     )
     for deal in deals:
         is_supplier = deal.supplier_id == organisation.pk
@@ -227,10 +231,11 @@ def cooperation_partners(organisation: Organisation) -> list[tuple[Organisation,
 
 
 def cooperation_statistics() -> dict:
-    """For the observatory: deals recorded, and declared amounts (all parties are ESS organisations)."""
-    totals = Deal.objects.aggregate(count=Count("pk"), amount=Sum("amount"))
+    """For the observatory: confirmed deals, and declared amounts (all parties are ESS organisations)."""
+    totals = Deal.objects.confirmed().aggregate(count=Count("pk"), amount=Sum("amount"))
     by_departement = list(
-        Deal.objects.values("customer__establishments__commune__departement_id")
+        Deal.objects.confirmed()
+        .values("customer__establishments__commune__departement_id")
         .annotate(count=Count("pk", distinct=True), amount=Sum("amount"))
         .order_by("customer__establishments__commune__departement_id")
     )

@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
+from pydantic import BaseModel, ConfigDict
 
 from maillage.core.ratelimit import RateLimited
 
@@ -16,7 +17,45 @@ class CompactJSONRenderer(JSONRenderer):
     json_dumps_params = {"separators": (",", ":"), "ensure_ascii": False}
 
 
-api = NinjaAPI(
+GEOJSON = "application/geo+json"  # RFC 7946's media type
+
+# Models of responses served in another media type than plain JSON (GeoJSON, JSON-LD) or
+# built as dicts for speed: declared with `media()`, published in the OpenAPI components.
+_DECLARED_SCHEMAS: dict[str, type[BaseModel]] = {}
+
+
+def media(media_type: str, model: type[BaseModel] | None = None) -> dict:
+    """The OpenAPI `content` of a response: its media type, typed by `model` (a string without).
+
+    Use in `openapi_extra={"responses": {200: {"description": …, "content": media(…)}}}` with
+    `response={200: None}` and `declared_response()`, so that the payload is served as built and
+    documented as typed (a test validates real payloads against the same model)."""
+    if model is None:
+        return {media_type: {"schema": {"type": "string"}}}
+    _DECLARED_SCHEMAS[model.__name__] = model
+    return {media_type: {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+
+
+def declared_response(request: HttpRequest, data: dict, media_type: str) -> HttpResponse:
+    """The 200 of an operation documented with `media()`: rendered as the API renders JSON."""
+    response = api.create_response(request, data, status=200)
+    response["Content-Type"] = media_type
+    return response
+
+
+class MaillageAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs) -> dict:
+        """Ninja's document, with the models declared through `media()` in its components."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, model in _DECLARED_SCHEMAS.items():
+            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(body.pop("$defs", {}))
+            components[name] = body
+        return schema
+
+
+api = MaillageAPI(
     renderer=CompactJSONRenderer(),
     title="Maillage API",
     version="1",
@@ -58,6 +97,7 @@ _MESSAGES = {
     "enum": "doit valoir l'une de ces valeurs : {expected}",
     "literal_error": "doit valoir l'une de ces valeurs : {expected}",
     "bool_parsing": "doit valoir true ou false",
+    "extra_forbidden": "est un champ inconnu de cette opération",
 }
 
 
@@ -72,8 +112,19 @@ def _french_message(error: dict) -> str:
 
 
 def _field_name(error: dict) -> str:
-    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+    """The field as the client wrote it: without the location, nor the body parameter's name."""
+    location = list(error.get("loc", ()))
+    if location[:1] == ["body"]:
+        location = location[2:]
+    location = [str(part) for part in location if part not in ("query", "path")]
     return ".".join(location) or "?"
+
+
+class WriteSchema(Schema):
+    """The base of every request body: a field the endpoint does not know is a 400 naming it,
+    never silently ignored (a misspelt `nmae` would otherwise look like a success)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def error_response(
@@ -88,7 +139,9 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         {"field": _field_name(error), "message": f"{_field_name(error)} {_french_message(error)}."}
         for error in exc.errors
     ]
-    return error_response(request, 400, "Paramètres invalides.", errors)
+    unknown = [_field_name(error) for error in exc.errors if error.get("type") == "extra_forbidden"]
+    detail = f"Champs inconnus : {', '.join(unknown)}." if unknown else "Paramètres invalides."
+    return error_response(request, 400, detail, errors)
 
 
 @api.exception_handler(Http404)

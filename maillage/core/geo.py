@@ -8,6 +8,13 @@ from h3.api import basic_int as h3
 
 EARTH_RADIUS_KM = 6371.0088
 CELL_RESOLUTIONS = (3, 5, 7)
+# Decimals of published coordinates: 6 is about 10 cm, finer than any address; more is noise.
+COORDINATE_DECIMALS = 6
+
+
+def published_coordinate(value: float | None) -> float | None:
+    """A latitude or longitude as every export writes it."""
+    return None if value is None else round(value, COORDINATE_DECIMALS)
 
 
 def cells_of(latitude: float, longitude: float) -> tuple[int, int, int]:

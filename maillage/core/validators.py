@@ -122,3 +122,48 @@ def validate_coordinates_in_france(latitude: float, longitude: float) -> None:
             code="coordinates_outside_france",
             params={"lat": latitude, "lon": longitude},
         )
+
+
+# Characters people never type in a profile but that change how text reads or where it goes:
+# C0/C1 controls, and the invisible formatting marks (zero-width spaces and joiners, bidi
+# embeddings, overrides and isolates, byte-order mark) that can hide or reverse a name.
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_ONE_LINE_FORBIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+_TEXT_FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_INVISIBLE}]")
+PHONE_PATTERN = re.compile(r"^\+?[\d\s().\-/]+$")
+
+
+def _forbidden_message(character: str) -> str:
+    return _(
+        "Ce texte contient un caractère invisible ou de contrôle (U+%(code)04X) : retirez-le."
+    ) % {"code": ord(character)}
+
+
+def validate_one_line(value: str) -> None:
+    """A name, a title, an address, a phone: one line of visible text (no CR/LF, no bidi override)."""
+    found = _ONE_LINE_FORBIDDEN.search(value or "")
+    if found:
+        raise ValidationError(_forbidden_message(found.group()), code="invisible_character")
+
+
+def validate_text(value: str) -> None:
+    """A presentation or a message: line breaks and tabs allowed, other controls and bidi marks not."""
+    found = _TEXT_FORBIDDEN.search(value or "")
+    if found:
+        raise ValidationError(_forbidden_message(found.group()), code="invisible_character")
+
+
+def validate_phone(value: str) -> None:
+    """Digits with the usual separators and an optional leading +: 2 (short numbers such as 3949
+    or 15) to 20 digits."""
+    validate_one_line(value)
+    digits = sum(character.isdigit() for character in value)
+    if not PHONE_PATTERN.match(value) or not 2 <= digits <= 20:
+        raise ValidationError(
+            _(
+                "Le téléphone « %(value)s » doit être un numéro : des chiffres, avec espaces, "
+                "points, tirets ou un + initial (ex. 05 49 00 00 00 ou +33 5 49 00 00 00)."
+            ),
+            code="phone_format",
+            params={"value": value},
+        )

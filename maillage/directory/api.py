@@ -4,10 +4,10 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from maillage.core.api import ErrorOut, error_response
+from maillage.core.api import GEOJSON, ErrorOut, declared_response, error_response, media
 from maillage.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from maillage.directory.models import Organisation
-from maillage.directory.schemas import OrganisationDetail, OrganisationPage
+from maillage.directory.schemas import ClusterCollection, OrganisationDetail, OrganisationPage
 from maillage.directory.search.clusters import METROPOLITAN_FRANCE, map_clusters
 from maillage.directory.search.params import (
     SearchParameterError,
@@ -163,10 +163,18 @@ def get_organisation(request: HttpRequest, organisation_id: int):
 
 @router.get(
     "/map/clusters",
-    response={200: dict, 400: ErrorOut},
+    response={200: None, 400: ErrorOut},
     url_name="map_clusters",
     summary="Regrouper les organisations pour la carte",
     tags=["Carte"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "GeoJSON (RFC 7946)",
+                "content": media(GEOJSON, ClusterCollection),
+            }
+        }
+    },
 )
 def clusters(
     request: HttpRequest,
@@ -184,4 +192,5 @@ def clusters(
     if error:
         return error
     visible = filters.bbox or METROPOLITAN_FRANCE
-    return map_clusters(replace(filters, bbox=None), visible, zoom, with_extent=extent)
+    collection = map_clusters(replace(filters, bbox=None), visible, zoom, with_extent=extent)
+    return declared_response(request, collection, GEOJSON)

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.geo import cells_of
 from maillage.core.models import TimeStampedModel
-from maillage.core.validators import validate_rna, validate_siren, validate_siret
+from maillage.core.validators import (
+    validate_one_line,
+    validate_phone,
+    validate_rna,
+    validate_siren,
+    validate_siret,
+    validate_text,
+)
 from maillage.directory.querysets import OrganisationQuerySet
 from maillage.directory.validation import check_establishment_place
 from maillage.territory.models import Commune
@@ -204,8 +211,15 @@ class SizeBand(models.TextChoices):
 
 
 class Organisation(TimeStampedModel):
-    name = models.CharField(_("raison sociale"), max_length=255)
-    brand = models.CharField(_("nom d'usage"), max_length=255, blank=True)
+    name = models.CharField(
+        _("raison sociale"),
+        max_length=255,
+        validators=[validate_one_line],
+        error_messages={"blank": _("Ce champ est obligatoire.")},  # the forms' word, for the API
+    )
+    brand = models.CharField(
+        _("nom d'usage"), max_length=255, blank=True, validators=[validate_one_line]
+    )
     slug = models.SlugField(_("identifiant d'URL"), max_length=255, unique=True)
     siren = models.CharField(
         _("SIREN"), max_length=9, blank=True, db_index=True, validators=[validate_siren]
@@ -235,10 +249,12 @@ class Organisation(TimeStampedModel):
     naf = models.ForeignKey(
         NafCode, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("code NAF")
     )
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, validators=[validate_text])
     website = models.URLField(_("site web"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail public"), blank=True)
-    phone = models.CharField(_("téléphone public"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("téléphone public"), max_length=30, blank=True, validators=[validate_phone]
+    )
     size_band = models.CharField(_("effectif"), max_length=2, choices=SizeBand.choices, blank=True)
     sectors = models.ManyToManyField(
         Sector,
@@ -327,11 +343,15 @@ class Establishment(TimeStampedModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="establishments"
     )
-    name = models.CharField(_("nom de l'établissement"), max_length=255, blank=True)
+    name = models.CharField(
+        _("nom de l'établissement"), max_length=255, blank=True, validators=[validate_one_line]
+    )
     siret = models.CharField(
         _("SIRET"), max_length=14, unique=True, null=True, blank=True, validators=[validate_siret]
     )
-    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    address = models.CharField(
+        _("adresse"), max_length=255, blank=True, validators=[validate_one_line]
+    )
     postal_code = models.CharField(_("code postal"), max_length=5)
     commune = models.ForeignKey(
         Commune,

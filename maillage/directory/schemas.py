@@ -1,4 +1,5 @@
 import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -145,3 +146,40 @@ class OrganisationPage(PageMeta):
         description="Quand aucune organisation ne contient un mot : la recherche faite à la "
         "place, avec des mots proches.",
     )
+
+
+# The map's clusters as GeoJSON (RFC 7946), documented for clients; the payload itself is built
+# as plain dicts (a screenful must stay fast) and checked against these models in the tests.
+class PointGeometry(Schema):
+    type: Literal["Point"]
+    coordinates: list[float] = Field(..., description="[longitude, latitude] (WGS 84)")
+
+
+class ClusterProperties(Schema):
+    count: int = Field(..., description="Organisations groupées ici (1 : une seule)")
+    id: int | None = Field(None, description="Une seule organisation : son identifiant")
+    name: str | None = Field(None, description="Une seule organisation : son nom")
+    slug: str | None = Field(
+        None, description="Une seule organisation : sa fiche /organisations/<slug>/"
+    )
+
+
+class ClusterFeature(Schema):
+    type: Literal["Feature"]
+    geometry: PointGeometry
+    properties: ClusterProperties
+
+
+class ClusterCollectionProperties(Schema):
+    zoom: int
+    grouping: str = Field(..., description="« points », ou h3_rN : cellules H3 de résolution N")
+    total: int = Field(..., description="Organisations comptées dans les éléments")
+    extent: list[float] | None = Field(
+        None, description="Avec extent=true : [min_lon, min_lat, max_lon, max_lat] des résultats"
+    )
+
+
+class ClusterCollection(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[ClusterFeature]
+    properties: ClusterCollectionProperties

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field
 
-from maillage.core.api import error_response
+from maillage.core.api import WriteSchema, error_response
 from maillage.directory.api import get_organisation
 from maillage.directory.api import router as directory_router
 from maillage.directory.models import EssFamily, SizeBand
@@ -17,8 +17,10 @@ from maillage.membership.api_auth import (
 from maillage.membership.services.organisations import ProfileError, update_organisation
 
 
-class OrganisationPatch(Schema):
-    """Only the fields sent change; the others keep their value."""
+class OrganisationPatch(WriteSchema):
+    """Only the fields sent change; the others keep their value; an unknown field is a 400.
+
+    Values are checked by the model's validators, like the edit page's (one rule per field)."""
 
     name: str | None = Field(None, min_length=1, max_length=255, description="Raison sociale")
     brand: str | None = Field(None, max_length=255, description="Nom d'usage")
@@ -54,8 +56,6 @@ def patch_organisation(request: HttpRequest, organisation_id: int, payload: Orga
     animators of its territory; validated like the edit page, recorded in its history."""
     organisation = get_organisation_for_api_write(request, organisation_id)
     data = payload.model_dump(exclude_unset=True)
-    if data.get("siren"):
-        data["siren"] = "".join(data["siren"].split())
     if "is_esus" in data and data["is_esus"] is None:
         del data["is_esus"]  # the service turns the other nulls into empty values
     try:

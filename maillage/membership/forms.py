@@ -8,7 +8,7 @@ from maillage.core.text import fold
 from maillage.directory.models import DailyNeed, Organisation, Sector
 from maillage.directory.selectors import sector_choices
 from maillage.membership.models import College, Membership, SelfAssessment, Vote
-from maillage.membership.services.organisations import PROFILE_FIELDS
+from maillage.membership.services.organisations import PROFILE_FIELDS, normalise
 from maillage.territory.models import Commune
 
 
@@ -59,7 +59,7 @@ class OrganisationForm(forms.ModelForm):
             ]
 
     def clean_siren(self) -> str:
-        return "".join(self.cleaned_data["siren"].split())
+        return normalise("siren", self.cleaned_data["siren"])
 
 
 class OrganisationCreateForm(OrganisationForm):

@@ -5,11 +5,12 @@ from typing import Literal
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from ninja import Query, Router
 
-from maillage.core.api import ErrorOut
+from maillage.core.api import GEOJSON, ErrorOut, declared_response, media
 from maillage.core.ratelimit import limit_heavy_read
 from maillage.directory.api import SearchQuery, _checked_filters
 from maillage.directory.models import Organisation
 from maillage.directory.search.query import filter_organisations
+from maillage.opendata.schemas import ExportFeatureCollection, JsonLdGraph, MurmurationsProfile
 from maillage.opendata.services.exports import export_csv, export_geojson, export_jsonld
 from maillage.opendata.services.murmurations import murmurations_profile
 
@@ -17,7 +18,7 @@ router = Router(tags=["Données ouvertes"])
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
-    "geojson": "application/geo+json",
+    "geojson": GEOJSON,
     "jsonld": "application/ld+json",
 }
 EXTENSIONS = {"csv": "csv", "geojson": "geojson", "jsonld": "jsonld"}
@@ -37,9 +38,9 @@ def base_url(request: HttpRequest) -> str:
             200: {
                 "description": "Le fichier, transmis au fil de l'eau",
                 "content": {
-                    "text/csv": {"schema": {"type": "string"}},
-                    "application/geo+json": {"schema": {"type": "object"}},
-                    "application/ld+json": {"schema": {"type": "object"}},
+                    **media("text/csv"),
+                    **media(GEOJSON, ExportFeatureCollection),
+                    **media("application/ld+json", JsonLdGraph),
                 },
             }
         }
@@ -77,7 +78,15 @@ def export_organisations(
 
 @router.get(
     "/organisations/{organisation_id}/murmurations",
-    response={200: dict, 400: ErrorOut, 404: ErrorOut},
+    response={200: None, 400: ErrorOut, 404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Le profil",
+                "content": media("application/json", MurmurationsProfile),
+            }
+        }
+    },
     url_name="organisation_murmurations",
     summary="Profil Murmurations d'une organisation",
 )
@@ -90,4 +99,5 @@ def organisation_murmurations(request: HttpRequest, organisation_id: int):
     )
     if organisation is None:
         raise Http404(f"Aucune organisation publiée n'a l'identifiant {organisation_id}.")
-    return murmurations_profile(organisation, base_url=base_url(request))
+    profile = murmurations_profile(organisation, base_url=base_url(request))
+    return declared_response(request, profile, "application/json")

@@ -65,17 +65,49 @@ def _read_forwarded_contact(stage: Stage) -> bool:
     return stage.client.get(reverse("catalogue:contact", args=[contact.pk])).status_code == 200
 
 
-def _record_deal(stage: Stage) -> bool:
+def _contact_from_partner(stage: Stage) -> ContactMessage:
     partner = organisation_in(CHATELLERAULT)
     sender = MembershipFactory(organisation=partner).user
-    contact = ContactMessage.objects.create(
+    return ContactMessage.objects.create(
         sender=sender,
         sender_organisation=partner,
         recipient=stage.organisation,
         message="Bonjour, pourriez-vous nous faire un devis ?",
     )
+
+
+def _deal_from_partner(stage: Stage, status: str) -> Deal:
+    """A cooperation the partner (who wrote) proposed to the stage's organisation."""
+    contact = _contact_from_partner(stage)
+    return Deal.objects.create(
+        supplier=stage.organisation,
+        customer=contact.sender_organisation,
+        contact=contact,
+        proposed_by=contact.sender_organisation,
+        status=status,
+    )
+
+
+def _record_deal(stage: Stage) -> bool:
+    contact = _contact_from_partner(stage)
     stage.client.post(reverse("catalogue:deal_record", args=[contact.pk]), {"amount": "1200"})
     return Deal.objects.filter(contact=contact).exists()
+
+
+def _confirm_deal(stage: Stage) -> bool:
+    deal = _deal_from_partner(stage, Deal.Status.PENDING)
+    stage.client.post(
+        reverse("catalogue:deal_answer", args=[deal.contact_id]), {"decision": "confirm"}
+    )
+    deal.refresh_from_db()
+    return deal.status == Deal.Status.CONFIRMED
+
+
+def _withdraw_deal(stage: Stage) -> bool:
+    deal = _deal_from_partner(stage, Deal.Status.CONFIRMED)
+    stage.client.post(reverse("catalogue:deal_withdraw", args=[deal.contact_id]))
+    deal.refresh_from_db()
+    return deal.status == Deal.Status.WITHDRAWN
 
 
 def _save_search(stage: Stage) -> bool:
@@ -124,6 +156,8 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     CatalogueAction.CONTACT_ORGANISATION: _contact_organisation,
     CatalogueAction.READ_FORWARDED_CONTACT: _read_forwarded_contact,
     CatalogueAction.RECORD_DEAL: _record_deal,
+    CatalogueAction.CONFIRM_DEAL: _confirm_deal,
+    CatalogueAction.WITHDRAW_DEAL: _withdraw_deal,
     CatalogueAction.SAVE_SEARCH: _save_search,
     CatalogueAction.REPORT_NEED: _report_need,
     CatalogueAction.QUALIFY_REPORT: _qualify_report,

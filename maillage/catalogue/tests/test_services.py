@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from maillage.catalogue.models import ContactMessage, Deal, Listing, NeedReport, SavedSearch, Status
+from maillage.catalogue.permissions import can_answer_deal
 from maillage.catalogue.selectors import (
     cooperation_partners,
     cooperation_statistics,
@@ -24,6 +25,7 @@ from maillage.catalogue.tests.factories import (
     sector,
 )
 from maillage.core.ratelimit import RateLimited
+from maillage.membership.models import Membership
 from maillage.membership.tests.factories import MembershipFactory, PlatformRoleFactory, UserFactory
 from maillage.territory.models import Commune
 
@@ -193,10 +195,15 @@ def _contact_between_organisations():
     return contact, sender, buyer_org, supplier_offer.organisation
 
 
-def test_a_deal_links_both_organisations_once_and_counts_for_the_observatory():
+def _supplier_admin(supplier) -> object:
+    return MembershipFactory(organisation=supplier, role=Membership.Role.ADMIN).user
+
+
+def test_a_confirmed_deal_links_both_organisations_once_and_counts_for_the_observatory():
     contact, sender, buyer_org, supplier = _contact_between_organisations()
 
     deal = contacts.record_deal(contact=contact, user=sender, amount=Decimal("1500"))
+    contacts.answer_deal(deal=deal, user=_supplier_admin(supplier), confirm=True)
 
     assert (deal.supplier, deal.customer) == (supplier, buyer_org)
     assert [p for p, _role in cooperation_partners(buyer_org)] == [supplier]
@@ -205,6 +212,75 @@ def test_a_deal_links_both_organisations_once_and_counts_for_the_observatory():
     with pytest.raises(ValidationError, match="déjà enregistrée"):
         contacts.record_deal(contact=contact, user=sender)
     assert Deal.objects.count() == 1
+
+
+def test_a_recorded_deal_is_neither_shown_nor_counted_before_the_other_side_confirms():
+    contact, sender, buyer_org, supplier = _contact_between_organisations()
+
+    deal = contacts.record_deal(contact=contact, user=sender, amount=Decimal("900000"))
+
+    assert deal.status == Deal.Status.PENDING and deal.proposed_by == buyer_org
+    assert cooperation_partners(supplier) == [] and cooperation_partners(buyer_org) == []
+    assert cooperation_statistics()["count"] == 0
+
+
+def test_the_other_sides_administrators_are_asked_by_email_to_confirm(
+    django_capture_on_commit_callbacks,
+):
+    contact, sender, _buyer_org, supplier = _contact_between_organisations()
+    admin = _supplier_admin(supplier)
+    MembershipFactory(organisation=supplier)  # a plain member is not asked
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contacts.record_deal(contact=contact, user=sender)
+
+    assert [message.to for message in mail.outbox] == [[admin.email]]
+    assert f"/contacts/{contact.pk}/#deal" in mail.outbox[0].body
+
+
+def test_a_deal_recorded_by_the_contacted_side_waits_for_the_writer():
+    contact, _sender, buyer_org, supplier = _contact_between_organisations()
+
+    deal = contacts.record_deal(contact=contact, user=_supplier_admin(supplier))
+
+    assert deal.proposed_by == supplier and deal.other_side == buyer_org
+
+
+@pytest.mark.parametrize("status", [Deal.Status.DECLINED, Deal.Status.WITHDRAWN])
+def test_a_declined_or_withdrawn_deal_is_neither_shown_nor_counted(status):
+    contact, sender, buyer_org, supplier = _contact_between_organisations()
+    deal = contacts.record_deal(contact=contact, user=sender, amount=Decimal("10"))
+    admin = _supplier_admin(supplier)
+    if status == Deal.Status.DECLINED:
+        contacts.answer_deal(deal=deal, user=admin, confirm=False)
+    else:
+        contacts.answer_deal(deal=deal, user=admin, confirm=True)
+        contacts.withdraw_deal(deal=deal, user=sender)
+
+    deal.refresh_from_db()
+    assert deal.status == status
+    assert cooperation_partners(supplier) == [] and cooperation_partners(buyer_org) == []
+    assert cooperation_statistics() == {"count": 0, "amount": None, "by_departement": []}
+
+
+def test_an_answered_deal_is_not_answered_again():
+    contact, sender, _buyer_org, supplier = _contact_between_organisations()
+    deal = contacts.record_deal(contact=contact, user=sender)
+    admin = _supplier_admin(supplier)
+    contacts.answer_deal(deal=deal, user=admin, confirm=False)
+
+    with pytest.raises(ValidationError, match="déjà reçu une réponse"):
+        contacts.answer_deal(deal=deal, user=admin, confirm=True)
+
+
+def test_the_proposing_side_cannot_confirm_its_own_deal():
+    contact, sender, buyer_org, supplier = _contact_between_organisations()
+    buyer_admin = MembershipFactory(organisation=buyer_org, role=Membership.Role.ADMIN).user
+    deal = contacts.record_deal(contact=contact, user=sender)
+
+    assert not can_answer_deal(buyer_admin, deal)
+    assert can_answer_deal(_supplier_admin(supplier), deal)
 
 
 def test_a_personal_contact_records_no_deal():
@@ -391,3 +467,8 @@ def test_the_cron_commands_run_the_tasks():
 
     assert "1 annonce(s) expirée(s)." in out.getvalue()
     assert "Alertes « weekly » : 0 e-mail(s) envoyé(s)." in out.getvalue()
+
+
+@pytest.mark.parametrize("title", ["Tonte\u202edes pelouses", "Tonte\r\nBcc: x@example.org"])
+def test_a_listing_title_refuses_invisible_and_control_characters(title):
+    assert "caractère invisible" in _errors(title=title)["title"][0]

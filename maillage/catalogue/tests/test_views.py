@@ -18,6 +18,7 @@ from maillage.catalogue.tests.factories import (
     organisation_in,
     sector,
 )
+from maillage.membership.models import Membership
 from maillage.membership.tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,7 @@ def test_contact_form_refuses_an_empty_message_and_keeps_the_page(client):
     assert not ContactMessage.objects.exists()
 
 
-def test_a_deal_is_recorded_from_the_contact_page_and_shown_on_both_profiles(client):
+def test_a_deal_is_recorded_from_the_contact_page_and_shown_once_confirmed(client):
     buyer = organisation_in(POITIERS)
     sender = MembershipFactory(organisation=buyer).user
     supplier_offer = offer(organisation=organisation_in(CHATELLERAULT, email="devis@test.fr"))
@@ -154,8 +155,18 @@ def test_a_deal_is_recorded_from_the_contact_page_and_shown_on_both_profiles(cli
     )
     client.force_login(sender)
     client.post(reverse("catalogue:deal_record", args=[contact.pk]), {"amount": "800", "note": ""})
+    profile = supplier_offer.organisation.get_absolute_url()
+    assert "A travaillé avec" not in client.get(profile).content.decode()
 
-    page = client.get(supplier_offer.organisation.get_absolute_url()).content.decode()
+    admin = MembershipFactory(
+        organisation=supplier_offer.organisation, role=Membership.Role.ADMIN
+    ).user
+    client.force_login(admin)
+    detail = client.get(contact.get_absolute_url()).content.decode()
+    assert "Confirmer la coopération" in detail and "800" in detail
+    client.post(reverse("catalogue:deal_answer", args=[contact.pk]), {"decision": "confirm"})
+
+    page = client.get(profile).content.decode()
     assert "A travaillé avec" in page and buyer.display_name in page
 
 

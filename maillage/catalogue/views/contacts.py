@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 from maillage.catalogue import selectors
 from maillage.catalogue.forms import ContactForm, DealForm
 from maillage.catalogue.models import Deal, Listing
-from maillage.catalogue.permissions import can_contact, can_record_deal, organisations_of
+from maillage.catalogue.permissions import (
+    can_answer_deal,
+    can_contact,
+    can_record_deal,
+    can_withdraw_deal,
+    organisations_of,
+)
 from maillage.catalogue.services import contacts as services
 from maillage.catalogue.views._forms import add_errors
 from maillage.directory.models import Organisation
@@ -82,7 +88,8 @@ def _sent_message(route: selectors.ContactRoute, recipient: Organisation) -> str
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for_user(request.user, pk)
-    deal = Deal.objects.filter(contact=contact).first()
+    deal = Deal.objects.filter(contact=contact).select_related("supplier", "customer").first()
+    can_answer = deal is not None and can_answer_deal(request.user, deal)
     return render(
         request,
         "catalogue/contact_detail.html",
@@ -90,6 +97,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "deal": deal,
             "can_record_deal": deal is None and can_record_deal(request.user, contact),
+            "can_answer_deal": can_answer,
+            # Who may answer declines rather than withdraws: one button less.
+            "can_withdraw_deal": not can_answer
+            and deal is not None
+            and can_withdraw_deal(request.user, deal),
             "form": DealForm(),
         },
     )
@@ -116,11 +128,59 @@ def deal_record(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, _("Merci ! La coopération paraît désormais sur les deux fiches.")
+                request,
+                _(
+                    "Merci ! L'autre organisation est prévenue : la coopération paraîtra sur les "
+                    "deux fiches quand elle l'aura confirmée."
+                ),
             )
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(contact.get_absolute_url())
+
+
+def _deal_for_user(request: HttpRequest, pk: int) -> Deal:
+    """The deal of a contact the person may read (404 unknown, 403 outsider)."""
+    contact = selectors.get_contact_for_user(request.user, pk)
+    return get_object_or_404(Deal.objects.select_related("supplier", "customer"), contact=contact)
+
+
+@login_required
+@require_POST
+def deal_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = _deal_for_user(request, pk)
+    if not can_answer_deal(request.user, deal):
+        raise PermissionDenied(
+            _("Seuls les administrateurs de l'autre organisation confirment cette coopération.")
+        )
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        services.answer_deal(deal=deal, user=request.user, confirm=confirm)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Coopération confirmée : elle paraît sur les deux fiches.")
+            if confirm
+            else _("Coopération refusée : elle ne paraîtra pas."),
+        )
+    return redirect(deal.contact.get_absolute_url())
+
+
+@login_required
+@require_POST
+def deal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = _deal_for_user(request, pk)
+    if not can_withdraw_deal(request.user, deal):
+        raise PermissionDenied(_("Seules les deux organisations retirent leur coopération."))
+    try:
+        services.withdraw_deal(deal=deal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Coopération retirée des deux fiches."))
+    return redirect(deal.contact.get_absolute_url())
 
 
 @login_required

@@ -5,9 +5,12 @@ from maillage.core.text import fold, search_terms
 from maillage.core.validators import (
     france_area_of,
     validate_coordinates_in_france,
+    validate_one_line,
+    validate_phone,
     validate_rna,
     validate_siren,
     validate_siret,
+    validate_text,
 )
 
 
@@ -122,3 +125,34 @@ def test_fold_ignores_accents_case_ligatures_and_punctuation():
 
 def test_search_terms_are_folded_words():
     assert search_terms("  Réemploi   TEXTILE ") == ["reemploi", "textile"]
+
+
+@pytest.mark.parametrize(
+    "value", ["a\rb", "a\nb", "a\x00b", "a\u202eb", "a\u200bb", "a\ufeffb", "a\x85b"]
+)
+def test_one_line_text_refuses_controls_and_invisible_marks(value):
+    with pytest.raises(ValidationError, match="caractère invisible ou de contrôle"):
+        validate_one_line(value)
+
+
+def test_one_line_text_accepts_french_names():
+    validate_one_line("Œuvre d'entraide « L'Âtre » – Saint-Étienne")
+
+
+def test_long_text_keeps_its_line_breaks_but_not_bidi_overrides():
+    validate_text("Première ligne\r\nSeconde\tligne")
+    with pytest.raises(ValidationError):
+        validate_text("Première\u202eligne")
+
+
+@pytest.mark.parametrize(
+    "value", ["05 49 00 00 00", "+33 5 49 00 00 00", "05.49.00.00.00", "+33 (0)5-49-00-00-00"]
+)
+def test_a_phone_number_with_usual_separators_is_accepted(value):
+    validate_phone(value)
+
+
+@pytest.mark.parametrize("value", ["appelez-nous", "05 49\r\n00 00 00", "5", "+", "1" * 21])
+def test_a_phone_that_is_not_a_number_is_refused(value):
+    with pytest.raises(ValidationError):
+        validate_phone(value)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.core.ratelimit import hit_by_account
+from maillage.core.validators import compact_digits
 from maillage.directory.models import (
     Establishment,
     Organisation,
@@ -45,6 +46,8 @@ ESTABLISHMENT_FIELDS = [
     "is_head_office",
 ]
 _MANY_TO_MANY = {"sectors", "daily_needs"}
+# The `source` of a profile created on the platform by a person (not imported from open data).
+CREATED_HERE = "maillage"
 
 
 class ProfileError(Exception):
@@ -82,6 +85,14 @@ def _set_sectors(organisation: Organisation, sectors) -> None:
     )
 
 
+def normalise(name: str, value: Any) -> Any:
+    """What every writer (page, API, suggestion) stores: text without surrounding spaces, so
+    that « » is the blank it looks like; a SIREN without the spaces people type in it."""
+    if not isinstance(value, str):
+        return value
+    return compact_digits(value) if name == "siren" else value.strip()
+
+
 def _apply(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
     """Set the plain fields; return the many-to-many ones to set after saving."""
     relations = {}
@@ -89,7 +100,8 @@ def _apply(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
         if name in _MANY_TO_MANY:
             relations[name] = value
         else:
-            setattr(organisation, name, "" if value is None and name != "is_esus" else value)
+            value = "" if value is None and name != "is_esus" else normalise(name, value)
+            setattr(organisation, name, value)
     return relations
 
 
@@ -149,7 +161,7 @@ def create_organisation(
     """A new profile with its head office; its creator becomes its administrator."""
     _check_fields(data, PROFILE_FIELDS)
     _check_fields(head_office, ESTABLISHMENT_FIELDS)
-    organisation = Organisation(source="maillage")
+    organisation = Organisation(source=CREATED_HERE)
     relations = _apply(organisation, data)
     organisation.slug = unique_slug(organisation.brand or organisation.name)
     organisation.full_clean()

@@ -6,10 +6,12 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
+from maillage.directory.models import Organisation
+from maillage.directory.search.changes import directory_changed
 from maillage.membership.models import (
     ApiToken,
     ChangeRecord,
@@ -22,6 +24,8 @@ from maillage.membership.models import (
     Suggestion,
     Vote,
 )
+from maillage.membership.services.history import diff, record_change, snapshot
+from maillage.membership.services.organisations import CREATED_HERE
 
 
 class AccountDeletionError(Exception):
@@ -140,9 +144,50 @@ def _membership_data(user: User) -> dict[str, Any]:
     }
 
 
+ERASED = "[effacé à la suppression du compte de son auteur]"
+# What a profile whose only source was the deleted person loses.
+_WITHDRAWN_FIELDS = ["is_published", "email", "phone"]
+
+
+def _hand_over_organisations(user: User) -> None:
+    """The organisations the person was the last administrator of: the longest-standing other
+    member takes over; with nobody left, a profile the person created here (its only source) is
+    unpublished without its contact details, and a profile from open data stays, claimable."""
+    others = Membership.objects.exclude(user=user)
+    other_admins = others.filter(organisation=OuterRef("pk"), role=Membership.Role.ADMIN)
+    alone = Organisation.objects.filter(memberships__user=user).exclude(Exists(other_admins))
+    for organisation in alone:
+        successor = others.filter(organisation=organisation).order_by("created_at", "pk").first()
+        if successor is not None:
+            successor.role = Membership.Role.ADMIN
+            successor.save(update_fields=["role", "updated_at"])
+            summary = _("Compte de l'administration supprimé : le plus ancien membre administre.")
+            changes = []
+        elif organisation.source == CREATED_HERE:
+            before = snapshot(organisation, _WITHDRAWN_FIELDS)
+            organisation.is_published, organisation.email, organisation.phone = False, "", ""
+            organisation.save(update_fields=[*_WITHDRAWN_FIELDS, "updated_at"])
+            directory_changed([organisation.pk])
+            summary = _("Compte de sa seule source supprimé : fiche dépubliée, sans contact.")
+            changes = diff(Organisation, before, snapshot(organisation, _WITHDRAWN_FIELDS))
+        else:
+            summary = _("Compte de l'administration supprimé : la fiche peut être revendiquée.")
+            changes = []
+        record_change(
+            organisation=organisation,
+            user=None,
+            source=ChangeRecord.Source.USER,
+            subject=ChangeRecord.Subject.MEMBERS,
+            summary=summary,
+            changes=changes,
+        )
+
+
 @transaction.atomic
 def delete_account(*, user: User, password: str) -> None:
-    """Delete the account; its contributions to profiles stay, no longer linked to a person."""
+    """Delete the account: what the person wrote to others is erased, the organisations they
+    kept alone are handed over (`_hand_over_organisations`), facts about organisations stay,
+    no longer linked to a person. The rules are on the privacy page (/donnees-personnelles/)."""
     if not user.check_password(password):
         raise AccountDeletionError(_("Mot de passe incorrect : le compte n'est pas supprimé."))
     if user.is_superuser:
@@ -158,6 +203,8 @@ def delete_account(*, user: User, password: str) -> None:
             ChangeRecord.objects.filter(summary__contains=address).update(
                 summary=Replace("summary", Value(address), Value(gone))
             )
+    Suggestion.objects.filter(author=user).exclude(message="").update(message=ERASED)
+    _hand_over_organisations(user)
     for config in apps.get_app_configs():  # what other domains keep by address, not by account
         if hasattr(config, "forget_personal_data"):
             config.forget_personal_data(user)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import FilteredRelation, Q, QuerySet
 
 from maillage.core.csv_safe import csv_writer
+from maillage.core.geo import published_coordinate
 from maillage.directory.models import Organisation
 from maillage.opendata.services.jsonld import CONTEXT, organisation_jsonld, organisation_url
 
@@ -91,7 +92,18 @@ def _with_kinds(chunk: list[tuple]) -> Iterator[tuple[tuple, list[str]]]:
     for pk, code in links.values_list("organisation_id", "structurekind_id"):
         kinds.setdefault(pk, []).append(code)
     for row in chunk:
-        yield row, kinds.get(row[0], [])
+        yield _rounded(row), kinds.get(row[0], [])
+
+
+_LATITUDE, _LONGITUDE = _VALUES.index("head__latitude"), _VALUES.index("head__longitude")
+
+
+def _rounded(row: tuple) -> tuple:
+    """Coordinates as every export publishes them (core.geo.published_coordinate)."""
+    values = list(row)
+    for position in (_LATITUDE, _LONGITUDE):
+        values[position] = published_coordinate(values[position])
+    return tuple(values)
 
 
 def _records(organisations: QuerySet[Organisation]) -> Iterator[dict]:
@@ -124,7 +136,6 @@ _CSV_SOURCES = [
     "description",
 ]
 _CSV_POSITIONS = [None if name is None else _VALUES.index(name) for name in _CSV_SOURCES]
-_NAF = _VALUES.index("naf_id")
 
 
 def _csv_row(row: tuple, kinds: list[str]) -> list:
@@ -136,8 +147,6 @@ def _csv_row(row: tuple, kinds: list[str]) -> list:
         value = row[position]
         if value is None:
             cells.append("")
-        elif position == _NAF:
-            cells.append(value.replace(".", ""))
         else:
             cells.append(value)  # csv_writer quotes formulas; floats are written as numbers
     return cells

@@ -1,23 +1,44 @@
 """Organisations as linked data: schema.org Organization, with ESSGlobal terms where they fit.
 
-ESSGlobal is the vocabulary of the social and solidarity economy maps (RIPESS); it has no
-term for most identifiers, so schema.org carries those.
+ESSGlobal is the vocabulary of the social and solidarity economy maps (RIPESS). Its published
+namespace is `http://purl.org/essglobal/vocab/` (the vocabulary's own
+`vann:preferredNamespaceUri`), and its controlled vocabularies are SKOS concept schemes under
+`http://purl.org/essglobal/standard/`: values are concepts (`{"@id": …}`), never labels.
+ESSGlobal has no term for most identifiers, so schema.org carries those.
 """
 
 from django.urls import reverse
 
+from maillage.core.geo import published_coordinate
 from maillage.directory.models import EssFamily
 
-ESSGLOBAL = "https://purl.org/solidarityeconomics/experimental/essglobal/vocab/"
+ESSGLOBAL = "http://purl.org/essglobal/vocab/"
+ESSGLOBAL_STANDARD = "http://purl.org/essglobal/standard/"
 CONTEXT = {"@vocab": "https://schema.org/", "essglobal": ESSGLOBAL}
-# Our ESS families in ESSGlobal's organisational-structure vocabulary.
+# Our ESS families in ESSGlobal's organisational-structure scheme. Cooperatives and mutuals have
+# no concept of their own there (only kinds of cooperatives: workers', consumers'…, which the
+# family does not tell), so they get none rather than a wrong one.
 ORGANISATIONAL_STRUCTURE = {
-    EssFamily.ASSOCIATION: "Not-for-profit organisation",
-    EssFamily.COOPERATIVE: "Co-operative",
-    EssFamily.MUTUELLE: "Mutual",
-    EssFamily.FONDATION: "Charity",
-    EssFamily.COMPANY: "Social enterprise",
+    EssFamily.ASSOCIATION: "OS20",  # Not-for-profit organisation
+    EssFamily.FONDATION: "OS40",  # Charity
+    EssFamily.COMPANY: "OS30",  # Social enterprise
 }
+# Structure kinds in ESSGlobal's qualifiers scheme: integration through work (SIAE, GEIQ) is
+# « Social insertion initiatives »; work for disabled people (EA, ESAT) is « Socially fair ».
+QUALIFIERS = {
+    "EI": "Socialinsertioninitiatives",
+    "ETTI": "Socialinsertioninitiatives",
+    "ACI": "Socialinsertioninitiatives",
+    "AI": "Socialinsertioninitiatives",
+    "EITI": "Socialinsertioninitiatives",
+    "GEIQ": "Socialinsertioninitiatives",
+    "EA": "q03",
+    "ESAT": "q03",
+}
+
+
+def _concept(scheme: str, code: str) -> dict:
+    return {"@id": f"{ESSGLOBAL_STANDARD}{scheme}/{code}"}
 
 
 def organisation_url(base_url: str, slug: str) -> str:
@@ -29,6 +50,7 @@ def _identifiers(record: dict) -> list[dict]:
         ("SIRET", record.get("head__siret")),
         ("SIREN", record.get("siren")),
         ("RNA", record.get("rna")),
+        ("NAF rév. 2", record.get("naf_id")),
     ]
     return [
         {"@type": "PropertyValue", "propertyID": name, "value": value}
@@ -39,27 +61,34 @@ def _identifiers(record: dict) -> list[dict]:
 
 def organisation_jsonld(record: dict, base_url: str) -> dict:
     """One node from an export record (see exports._records) or from organisation_record()."""
+    address = {
+        "@type": "PostalAddress",
+        "streetAddress": record.get("head__address") or "",
+        "postalCode": record.get("head__postal_code") or "",
+        "addressLocality": record.get("head__commune__name") or "",
+        "addressCountry": "FR",
+    }
     node: dict = {
         "@type": ["Organization", "essglobal:SSEInitiative"],
         "@id": organisation_url(base_url, record["slug"]),
         "name": record["brand"] or record["name"],
         "legalName": record["name"],
         "identifier": _identifiers(record),
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": record.get("head__address") or "",
-            "postalCode": record.get("head__postal_code") or "",
-            "addressLocality": record.get("head__commune__name") or "",
-            "addressCountry": "FR",
-        },
+        "address": address,
     }
     if record.get("siren"):
         node["taxID"] = record["siren"]
-    if record.get("head__latitude") is not None:
-        node["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": record["head__latitude"],
-            "longitude": record["head__longitude"],
+    latitude = published_coordinate(record.get("head__latitude"))
+    if latitude is not None:
+        # schema.org gives `geo` to places, not organisations: the head office is a Place.
+        node["location"] = {
+            "@type": "Place",
+            "address": address,
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": latitude,
+                "longitude": published_coordinate(record["head__longitude"]),
+            },
         }
     for key, term in (
         ("website", "url"),
@@ -69,14 +98,17 @@ def organisation_jsonld(record: dict, base_url: str) -> dict:
     ):
         if record.get(key):
             node[term] = record[key]
-    if record.get("naf_id"):
-        # NAF is the French subdivision of NACE, itself built on ISIC rev. 4: its 4 digits match.
-        node["isicV4"] = record["naf_id"].replace(".", "")[:4]
+    # No isicV4: NAF rév. 2 refines NACE rév. 2, whose classes do not all match an ISIC rév. 4
+    # class (its first four digits are not one for about a third of the organisations); the NAF
+    # code goes as an identifier instead.
     structure = ORGANISATIONAL_STRUCTURE.get(record.get("ess_family") or "")
     if structure:
-        node["essglobal:organisationalStructure"] = structure
-    if record.get("kinds"):
-        node["essglobal:qualifier"] = record["kinds"]
+        node["essglobal:organisationalStructure"] = _concept("organisational-structure", structure)
+    qualifiers = sorted(
+        {QUALIFIERS[kind] for kind in record.get("kinds") or [] if kind in QUALIFIERS}
+    )
+    if qualifiers:
+        node["essglobal:qualifier"] = [_concept("qualifiers", code) for code in qualifiers]
     return node
 
 
@@ -107,6 +139,6 @@ def organisation_record(organisation) -> dict:
         "head__postal_code": head.postal_code if head else "",
         "head__commune__name": head.commune.name if head else "",
         "head__commune_id": head.commune_id if head else "",
-        "head__latitude": head.latitude if head else None,
-        "head__longitude": head.longitude if head else None,
+        "head__latitude": published_coordinate(head.latitude) if head else None,
+        "head__longitude": published_coordinate(head.longitude) if head else None,
     }

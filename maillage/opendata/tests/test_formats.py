@@ -34,6 +34,11 @@ def test_sirene_keeps_the_active_diffusible_ess_units_and_their_active_establish
     assert head.address == "12 RUE DE LA CATHEDRALE"
 
 
+def test_sirene_units_get_the_ess_family_of_their_legal_form(run_import):
+    run_import(SIRENE, format="sirene")
+    assert set(Organisation.objects.values_list("ess_family", flat=True)) == {"association"}
+
+
 def test_sirene_hidden_values_are_absent(run_import):
     run_import(SIRENE, format="sirene")
     hotel = Organisation.objects.get(siren="302937420")
