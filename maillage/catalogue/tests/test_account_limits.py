@@ -96,7 +96,7 @@ def test_an_account_cannot_send_more_suggestions_than_its_rate(settings):
 
 def test_an_account_cannot_send_more_contact_messages_than_its_rate(settings):
     settings.CONTACT_RATE = "1/h"
-    sender, recipient = UserFactory(), organisation_in(POITIERS)
+    sender, recipient = UserFactory(), organisation_in(POITIERS, email="contact@clain.test")
     contacts.send_contact(sender=sender, recipient=recipient, message="Bonjour, un devis svp ?")
 
     with pytest.raises(RateLimited):

@@ -17,7 +17,11 @@ PERSONAL = "Bonjour, rappelez-moi au 06 12 34 56 78, c'est Léa."
 
 def test_a_message_sent_personally_is_deleted_with_its_author():
     author = UserFactory()
-    contacts.send_contact(sender=author, recipient=organisation_in(POITIERS), message=PERSONAL)
+    contacts.send_contact(
+        sender=author,
+        recipient=organisation_in(POITIERS, email="contact@clain.test"),
+        message=PERSONAL,
+    )
 
     delete_account(user=author, password=PASSWORD)
 
@@ -28,7 +32,7 @@ def test_a_message_sent_for_an_organisation_keeps_its_envelope_but_not_its_text(
     buyer = organisation_in(POITIERS)
     author = MembershipFactory(organisation=buyer).user
     MembershipFactory(organisation=buyer, role=Membership.Role.ADMIN)
-    recipient = organisation_in(CHATELLERAULT)
+    recipient = organisation_in(CHATELLERAULT, email="contact@clain.test")
     contact = contacts.send_contact(
         sender=author, recipient=recipient, sender_organisation=buyer, message=PERSONAL
     )
@@ -50,7 +54,7 @@ def test_a_deal_stays_without_the_note_of_the_person_who_recorded_it():
     MembershipFactory(organisation=buyer, role=Membership.Role.ADMIN)
     contact = contacts.send_contact(
         sender=author,
-        recipient=organisation_in(CHATELLERAULT),
+        recipient=organisation_in(CHATELLERAULT, email="contact@clain.test"),
         sender_organisation=buyer,
         message="Bonjour, un devis svp ?",
     )
