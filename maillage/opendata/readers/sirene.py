@@ -11,7 +11,6 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from maillage.directory.families import ess_family_of_legal_form
 from maillage.opendata.readers.base import (
     FileRefused,
     Opener,
@@ -115,9 +114,6 @@ class SireneReader:
                         ),
                         "brand": _value(row, "sigleUniteLegale"),
                         "legal_form": _value(row, "categorieJuridiqueUniteLegale"),
-                        "ess_family": ess_family_of_legal_form(
-                            _value(row, "categorieJuridiqueUniteLegale")
-                        ),
                         "naf": _value(row, "activitePrincipaleUniteLegale").replace(".", ""),
                         "rna": _value(row, "identifiantAssociationUniteLegale"),
                         "head_nic": _value(row, "nicSiegeUniteLegale"),

@@ -21,6 +21,7 @@ from maillage.core.validators import (
     validate_siren,
     validate_siret,
 )
+from maillage.directory.families import ess_family_of_legal_form
 from maillage.directory.models import EssFamily, LegalForm, NafCode, StructureKind
 from maillage.directory.services.demo import CommuneResolver, city_search_key
 from maillage.directory.validation import postal_code_error
@@ -402,7 +403,10 @@ class RowChecker:
             warnings.append(
                 RowProblem(line, "ess_family", text, "Famille de l'ESS inconnue : ignorée.")
             )
-        return EssFamily.ASSOCIATION if ASSOCIATION_KINDS & set(kinds) else ""
+        if ASSOCIATION_KINDS & set(kinds):
+            return EssFamily.ASSOCIATION
+        # SIRENE gives the legal form, not the family: derived here, for every format.
+        return ess_family_of_legal_form(row.get("legal_form", ""))
 
     def _website(self, row, warnings, line) -> str:
         website = self._optional(row, "website", warnings, line)
