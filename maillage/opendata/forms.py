@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.uploads import check_upload
 from maillage.opendata.models import ImportFormat
 from maillage.opendata.readers.base import CANONICAL_FIELDS
 
 UPLOAD_FORMATS = [choice for choice in ImportFormat.choices if choice[0] != ImportFormat.SIRENE]
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+UPLOAD_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".json")
 FIELD_LABELS = {
     "name": _("Raison sociale"),
     "brand": _("Nom d'usage"),
@@ -48,9 +49,9 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
+        """The checks of every uploaded file (size, type, zip bombs), before anything reads it."""
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Fichier trop gros : 200 Mo au plus."))
+        check_upload(upload, extensions=UPLOAD_EXTENSIONS)
         return upload
 
 

@@ -219,3 +219,16 @@ def test_a_preview_whose_worker_died_is_marked_failed(animator_client):
     animator_client.get(reverse("opendata:import_list"))
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED
+
+
+def test_a_zip_bomb_is_refused_by_the_upload_form_before_any_reading(animator_client, tmp_path):
+    from maillage.opendata.tests.test_hostile_files import make_imports
+
+    bomb = make_imports.xlsx_zip_bomb(tmp_path / "bomb.xlsx", megabytes=50)
+    response = animator_client.post(
+        reverse("opendata:import_list"),
+        {"file": SimpleUploadedFile("bomb.xlsx", bomb.read_bytes()), "format": "xlsx"},
+    )
+    assert response.status_code == 200
+    assert "se décompresse" in response.content.decode()
+    assert not ImportRun.objects.exists()
