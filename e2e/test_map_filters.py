@@ -38,6 +38,10 @@ def test_filters_set_in_the_list_reach_the_map(page, demo_directory):
     page.get_by_label("Commune ou code postal").fill("Lyon 8e Arrondissement (69008)")
     page.get_by_label("Commune ou code postal").press("Enter")
     expect(page).to_have_url(re.compile(r"commune=Lyon"))
+    # A commune typed in the list gets the default radius, as from the home box.
+    expect(
+        page.get_by_text("Dans un rayon de 20 km autour de Lyon 8e Arrondissement")
+    ).to_be_visible()
     page.get_by_label("Dans un rayon de").select_option("5")
     page.get_by_role("checkbox", name=re.compile("^Entreprise d'insertion ")).check()
     expect(page).to_have_url(re.compile(r"kind=EI"))

@@ -244,7 +244,7 @@ class DealForm(forms.Form):
 class NeedReportForm(forms.ModelForm):
     """Public form: no account; anti-spam by honeypot, minimum fill time and rate limit."""
 
-    place = CommuneField(label=gettext_lazy("Où ? (commune ou code postal)"))
+    place = CommuneField(label=gettext_lazy("Où ? (commune ou code postal)"), whole_city=True)
     # Honeypot: hidden from people by CSS, filled by robots.
     website = forms.CharField(label=gettext_lazy("Ne remplissez pas ce champ"), required=False)
     started = forms.CharField(widget=forms.HiddenInput)
@@ -318,6 +318,7 @@ class QualifyForm(forms.Form):
     place = CommuneField(
         label=gettext_lazy("Commune (pour corriger le lieu)"),
         required=False,
+        whole_city=True,
         help_text=gettext_lazy("Laissez vide pour garder la commune signalée."),
     )
     sector = forms.ModelChoiceField(

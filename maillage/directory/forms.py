@@ -44,7 +44,10 @@ class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Recherche"), required=False, max_length=200)
     commune = CommuneField(label=_("Commune ou code postal"), required=False, help_text="")
     radius_km = forms.FloatField(
-        label=_("Dans un rayon de"), required=False, widget=forms.Select(choices=())
+        label=_("Dans un rayon de"),
+        required=False,
+        initial=DEFAULT_PLACE_RADIUS_KM,
+        widget=forms.Select(choices=()),
     )
     sector = forms.MultipleChoiceField(label=_("Filière"), required=False)
     kind = forms.MultipleChoiceField(label=_("Type de structure"), required=False)
@@ -66,7 +69,10 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, data=None, *args, **kwargs) -> None:
         if data is not None:
             data = data.copy()
-            if data.get("commune", "").strip() and not data.get("radius_km", "").strip():
+            # The control shows the default radius until one is chosen, so that a commune
+            # typed later (or read from the words) gets it; around a point, no radius means
+            # « sorted by distance », as before.
+            if not data.get("radius_km", "").strip() and not data.get("near", "").strip():
                 data["radius_km"] = str(DEFAULT_PLACE_RADIUS_KM)
         super().__init__(data, *args, **kwargs)
         self.commune_found = None
@@ -91,9 +97,9 @@ class DirectoryFilterForm(forms.Form):
                 self.add_error(name, error.message)
                 cleaned[name] = None
         try:
-            cleaned["place"] = place_filters(
-                self.commune_found, cleaned.get("near"), cleaned.get("radius_km")
-            )
+            near = cleaned.get("near")
+            radius = cleaned.get("radius_km") if self.commune_found or near else None
+            cleaned["place"] = place_filters(self.commune_found, near, radius)
         except SearchParameterError as error:
             self.add_error("radius_km", error.message)
         return cleaned
@@ -108,9 +114,6 @@ class DirectoryFilterForm(forms.Form):
         self.typed_q = cleaned["q"]
         cleaned["q"], self.commune_found = split
         self.place_from_q = self.commune_found
-        if cleaned.get("radius_km") is None:
-            cleaned["radius_km"] = float(DEFAULT_PLACE_RADIUS_KM)
-            self.data["radius_km"] = str(DEFAULT_PLACE_RADIUS_KM)  # the control shows it
 
     def filters(self) -> DirectoryFilters:
         """The valid filters; a field that failed validation is left out, the others apply."""

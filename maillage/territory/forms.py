@@ -37,15 +37,30 @@ class CommuneInput(forms.TextInput):
         return super().format_value(value)
 
 
+def _resolved(text: str, *, whole_city: bool) -> Commune:
+    """The commune typed; with `whole_city`, an arrondissement counts as its city."""
+    try:
+        commune = resolve_commune(text)
+    except CommuneNotFound as error:
+        raise forms.ValidationError(str(error), code="commune") from error
+    return commune.parent if whole_city and commune.parent_id else commune
+
+
 class CommuneField(forms.CharField):
     """A commune typed as a person would (see territory.selectors.resolve_commune); cleans to a
-    Commune, or None when left empty and not required."""
+    Commune, or None when left empty and not required.
+
+    `whole_city=True` for a commune that is compared with others by code (served areas, needs
+    routed to animators and offers), which name cities: « Lyon 8e » then counts as Lyon. Around
+    a commune (a radius), the arrondissement's own centre is better, so it is kept.
+    """
 
     widget = CommuneInput
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, whole_city: bool = False, **kwargs) -> None:
         kwargs.setdefault("max_length", 120)
         kwargs.setdefault("help_text", COMMUNE_HELP)
+        self.whole_city = whole_city
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -53,19 +68,16 @@ class CommuneField(forms.CharField):
 
     def clean(self, value) -> Commune | None:
         text = super().clean(value)
-        if not text:
-            return None
-        try:
-            return resolve_commune(text)
-        except CommuneNotFound as error:
-            raise forms.ValidationError(str(error), code="commune") from error
+        return _resolved(text, whole_city=self.whole_city) if text else None
 
 
 class CommuneListField(forms.CharField):
     """Several communes, each typed as CommuneField reads one, separated by « ; », « , » or new
-    lines (INSEE codes may also be separated by spaces, as before); cleans to INSEE codes."""
+    lines (INSEE codes may also be separated by spaces, as before); cleans to INSEE codes,
+    of cities (an arrondissement counts as its city: see CommuneField's `whole_city`)."""
 
     widget = CommuneInput
+    whole_city = True
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
@@ -89,9 +101,9 @@ class CommuneListField(forms.CharField):
         codes, errors = [], []
         for piece in pieces:
             try:
-                codes.append(resolve_commune(piece).insee_code)
-            except CommuneNotFound as error:
-                errors.append(str(error))
+                codes.append(_resolved(piece, whole_city=True).insee_code)
+            except forms.ValidationError as error:
+                errors += error.messages
         if errors:
             raise forms.ValidationError(errors, code="commune")
         return list(dict.fromkeys(codes))

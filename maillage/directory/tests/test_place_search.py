@@ -164,3 +164,15 @@ def test_the_api_names_a_commune_it_cannot_read(client):
     error = response.json()["errors"][0]
     assert error["field"] == "commune"
     assert "Aucune commune ne correspond à « Atlantide »" in error["message"]
+
+
+@pytest.mark.parametrize("query", [{}, {"q": "nettoyage"}])
+def test_the_radius_control_shows_the_default_before_a_commune_is_typed(client, query):
+    content = client.get("/annuaire/", query).content.decode()
+    assert '<option value="20" selected>20 km</option>' in content
+
+
+def test_a_point_without_radius_is_still_sorted_by_distance_only(client, around_lyon):
+    response = client.get("/annuaire/", {"near": "45.75,4.85"})
+    assert response.context["filters"].radius_km is None
+    assert _names(response) == {"Nettoyage du 8e", "Villeurbanne Propreté"}
