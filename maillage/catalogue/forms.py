@@ -18,8 +18,11 @@ from maillage.catalogue.models import (
     Status,
 )
 from maillage.core.text import fold
+from maillage.core.widgets import ChipsSelectMultiple
+from maillage.directory.forms import SectorsField
 from maillage.directory.models import EssFamily, Label, Organisation, Sector
-from maillage.territory.models import EPCI, Commune, Departement
+from maillage.territory.forms import CommuneListField, EPCIListField
+from maillage.territory.models import Commune, Departement
 
 REPORT_SALT = "maillage.catalogue.report-form"
 # A person needs more than this to describe a need; robots post at once.
@@ -38,13 +41,6 @@ def sector_choices() -> list:
     return list(groups.items())
 
 
-class GroupedSectorsField(forms.ModelMultipleChoiceField):
-    """Sectors chosen among their groups; the form sets the grouped choices when it is built."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(queryset=Sector.objects.all(), **kwargs)
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -52,31 +48,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-def parse_codes(raw: str) -> list[str]:
-    return [code for code in re.split(r"[\s,;]+", raw or "") if code]
-
-
 class ListingForm(forms.ModelForm):
-    sectors = GroupedSectorsField(
-        label=gettext_lazy("Filières"),
-        help_text=gettext_lazy("Ctrl ou Cmd + clic pour en choisir plusieurs."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-    area_communes = forms.CharField(
-        label=gettext_lazy("Communes desservies (codes INSEE)"),
-        required=False,
-        help_text=gettext_lazy("Séparés par des virgules, par exemple 86194, 86066."),
-    )
-    area_epcis = forms.CharField(
-        label=gettext_lazy("EPCI desservis (SIREN)"),
-        required=False,
-        help_text=gettext_lazy("Par exemple 200069854 pour Grand Poitiers."),
+    sectors = SectorsField(label=gettext_lazy("Filières"))
+    area_communes = CommuneListField(label=gettext_lazy("Communes desservies"), required=False)
+    area_epcis = EPCIListField(
+        label=gettext_lazy("Intercommunalités desservies (EPCI)"), required=False
     )
     area_departements = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Départements desservis"),
         queryset=Departement.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=ChipsSelectMultiple,
     )
     preferred_families = forms.MultipleChoiceField(
         label=gettext_lazy("Familles de l'ESS appréciées"),
@@ -125,12 +107,6 @@ class ListingForm(forms.ModelForm):
         }
 
     def __init__(self, *args, organisation: Organisation, side: str, **kwargs) -> None:
-        instance = kwargs.get("instance")
-        if instance is not None and instance.pk and not kwargs.get("data"):
-            kwargs.setdefault("initial", {}).update(
-                area_communes=", ".join(instance.area_communes.values_list("pk", flat=True)),
-                area_epcis=", ".join(instance.area_epcis.values_list("pk", flat=True)),
-            )
         super().__init__(*args, **kwargs)
         self.side = side
         self.fields["establishment"].queryset = organisation.establishments.select_related(
@@ -141,10 +117,9 @@ class ListingForm(forms.ModelForm):
         )
         self.fields["establishment"].required = False
         self.fields["establishment"].empty_label = _("Le siège")
-        self.fields["sectors"].widget.choices = sector_choices()
         self.fields["expires_on"].required = False
         self.fields["expires_on"].help_text = _("Trois mois par défaut ; un an au plus.")
-        if not self.is_bound and not (instance and instance.pk):
+        if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("radius_km", 30)
         if side == Side.OFFER:
             for name in ("reserved_market", "preferred_families", "preferred_labels"):
@@ -154,22 +129,6 @@ class ListingForm(forms.ModelForm):
         self.fields["radius_km"].help_text = _(
             "Autour de l'établissement choisi ; ou bien, à la place ou en plus, listez des territoires."
         )
-
-    def _codes(self, name: str, model) -> list:
-        codes = parse_codes(self.cleaned_data.get(name, ""))
-        known = set(model.objects.filter(pk__in=codes).values_list("pk", flat=True))
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise forms.ValidationError(
-                _("Code inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return codes
-
-    def clean_area_communes(self) -> list[str]:
-        return self._codes("area_communes", Commune)
-
-    def clean_area_epcis(self) -> list[str]:
-        return self._codes("area_epcis", EPCI)
 
     def _post_clean(self) -> None:
         """Model rules run in the service, which reports them on the fields (one place)."""
@@ -455,11 +414,7 @@ class SavedSearchForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sectors = GroupedSectorsField(
-        label=gettext_lazy("Filières"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    sectors = SectorsField(label=gettext_lazy("Filières"), required=False)
 
     near = forms.CharField(
         label=gettext_lazy("Près de (commune ou code postal)"),
@@ -485,7 +440,6 @@ class SavedSearchForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sectors"].widget.choices = sector_choices()
         self.fields["side"].choices = [("", _("Les deux")), *Side.choices]
 
     def clean_near(self) -> Commune | None:

@@ -1,6 +1,11 @@
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.widgets import ChipsSelectMultiple
 from maillage.directory.models import EssFamily, Label, Sector, StructureKind
 from maillage.directory.search.params import (
     SearchParameterError,
@@ -11,6 +16,27 @@ from maillage.directory.search.params import (
 from maillage.directory.search.query import SORTS, DirectoryFilters
 from maillage.territory.models import Departement
 from maillage.territory.selectors import CommuneNotFound, find_commune
+
+
+class _GroupedSectorIterator(ModelChoiceIterator):
+    """Sectors under their filière group, as optgroups (the chips show the group too)."""
+
+    def __iter__(self) -> Iterator:
+        groups: dict[str, list] = {}
+        for sector in self.queryset.select_related("parent").order_by("parent__name", "name"):
+            groups.setdefault(sector.parent.name, []).append(self.choice(sector))
+        yield from groups.items()
+
+
+class SectorsField(forms.ModelMultipleChoiceField):
+    """Sectors of every member form: grouped, typed and shown as chips, never Ctrl-clicked."""
+
+    iterator = _GroupedSectorIterator
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", ChipsSelectMultiple)
+        super().__init__(queryset=Sector.objects.filter(parent__isnull=False), **kwargs)
+
 
 FACET_FIELDS = {
     "sector": "sectors",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.geo import cells_of
 from maillage.core.models import TimeStampedModel
 from maillage.core.validators import validate_rna, validate_siren, validate_siret
+from maillage.directory.naming import readable_name
 from maillage.directory.querysets import OrganisationQuerySet
 from maillage.directory.validation import check_establishment_place
 from maillage.territory.models import Commune
@@ -294,7 +295,8 @@ class Organisation(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        return self.brand or self.name
+        """The brand, or the legal name title-cased when the register wrote it in capitals."""
+        return readable_name(self.brand or self.name)
 
     @property
     def is_stale(self) -> bool:

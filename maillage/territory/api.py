@@ -3,7 +3,8 @@ from ninja import Query, Router
 
 from maillage.core.api import ErrorOut
 from maillage.territory.models import Commune
-from maillage.territory.schemas import CommuneList
+from maillage.territory.schemas import CommuneList, EPCIList
+from maillage.territory.selectors import epci_suggestions
 
 router = Router(tags=["Territoires"])
 
@@ -29,4 +30,20 @@ def list_communes(
         .order_by("-population", "name")
     )
     results = list(communes[:limit])
+    return {"count": len(results), "results": results}
+
+
+@router.get("/epcis", response={200: EPCIList, 400: ErrorOut}, summary="Rechercher un EPCI")
+def list_epcis(
+    request: HttpRequest,
+    q: str = Query(
+        ...,
+        min_length=2,
+        max_length=100,
+        description="Mots du nom (accents ignorés) ou début du SIREN",
+    ),
+    limit: int = Query(10, ge=1, le=50),
+):
+    """Autocomplete: intercommunalités whose name contains the words of `q`, largest first."""
+    results = epci_suggestions(q, limit=limit)
     return {"count": len(results), "results": results}

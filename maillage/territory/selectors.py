@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from maillage.core.text import fold
-from maillage.territory.models import Commune
+from maillage.territory.models import EPCI, Commune
 
 _NAME_WITH_CODE = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d{5})\)$")
 
@@ -48,3 +48,20 @@ def find_commune(text: str) -> Commune:
         _("Plusieurs communes correspondent à « %(text)s » : %(choices)s… Précisez le code postal.")
         % {"text": text, "choices": choices}
     )
+
+
+def epci_suggestions(text: str, limit: int = 10) -> list[EPCI]:
+    """EPCI whose SIREN starts with the text, or whose name contains its words (accents ignored).
+
+    About 1,250 rows: folding them in Python is quicker than a column and an index to keep.
+    """
+    text = text.strip()
+    if text.isdigit():
+        return list(EPCI.objects.filter(code__startswith=text).order_by("-population")[:limit])
+    words = fold(text).split()
+    found = [
+        epci
+        for epci in EPCI.objects.order_by("-population", "name")
+        if all(word in fold(epci.name) for word in words)
+    ]
+    return found[:limit]

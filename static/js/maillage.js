@@ -60,10 +60,29 @@
     element.addEventListener("focus", function () { map.scrollWheelZoom.enable(); });
   }
 
+  /* <details data-open-wide> (the header menu, the search filters): always open on wide screens;
+     on phones as the person left it, also when htmx swaps the part of the page that holds it. */
+  var WIDE = window.matchMedia("(min-width: 60rem)");
+  var leftOpen = {};
+
+  function syncDetails(root) {
+    (root || document).querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      var key = details.id || details.className;
+      details.open = WIDE.matches || leftOpen[key] === true;
+      if (details.dataset.watched) { return; }
+      details.dataset.watched = "1";
+      details.addEventListener("toggle", function () {
+        if (!WIDE.matches) { leftOpen[key] = details.open; }
+      });
+    });
+  }
+
   function initAll(root) {
+    syncDetails(root);
     (root || document).querySelectorAll(".map[data-map-points]").forEach(initMap);
   }
 
+  WIDE.addEventListener("change", function () { syncDetails(document); });
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });
   document.addEventListener("htmx:afterSwap", function (event) { initAll(event.target); });
 })();

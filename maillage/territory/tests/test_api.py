@@ -27,3 +27,22 @@ def test_it_requires_a_query(client):
     response = client.get("/api/v1/territory/communes")
     assert response.status_code == 400
     assert "obligatoire" in response.json()["errors"][0]["message"]
+
+
+def test_it_autocompletes_epcis_by_the_words_of_their_name(client):
+    body = client.get("/api/v1/territory/epcis", {"q": "grand poitiers"}).json()
+    assert body["results"][0] == {
+        "code": "200069854",
+        "name": "CU du Grand Poitiers",
+        "kind": "CU",
+        "population": body["results"][0]["population"],
+    }
+
+
+def test_it_autocompletes_epcis_by_siren_prefix(client):
+    body = client.get("/api/v1/territory/epcis", {"q": "20006985"}).json()
+    assert "200069854" in {epci["code"] for epci in body["results"]}
+
+
+def test_it_answers_a_too_short_epci_query_with_a_400(client):
+    assert client.get("/api/v1/territory/epcis", {"q": "g"}).status_code == 400
