@@ -15,7 +15,9 @@ def _pick(page, label: str, typed: str, option: str) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_need_is_published_with_sectors_and_communes_picked_by_typing(page, demo_directory, width):
+def test_a_need_is_published_with_sectors_and_communes_picked_by_typing(
+    page, demo_directory, width
+):
     from maillage.catalogue.models import Listing
     from maillage.directory.models import Organisation
     from maillage.membership.models import Membership

@@ -20,7 +20,10 @@ from maillage.territory.models import EPCI, Commune
 from maillage.territory.selectors import CommuneNotFound, epci_suggestions, find_commune
 
 _ITEM_SEPARATORS = re.compile(r"[,;\n]+")
+# « Lyon (69123) », « Grand Poitiers (200069854) »: an INSEE code or a SIREN in brackets.
 _TRAILING_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[0-9AB]{5}|\d{9})\)$")
+# Each item costs a query or two; a wider area is an EPCI or a département.
+MAX_ITEMS = 200
 
 
 class TerritoryListField(forms.CharField):
@@ -30,11 +33,15 @@ class TerritoryListField(forms.CharField):
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value)
+        items = [part.strip() for part in _ITEM_SEPARATORS.split(text) if part.strip()]
+        if len(items) > MAX_ITEMS:
+            raise forms.ValidationError(
+                _("%(count)d territoires au plus : choisissez plutôt un EPCI ou un département.")
+                % {"count": MAX_ITEMS}
+            )
         codes: list[str] = []
         errors: list[str] = []
-        for item in (part.strip() for part in _ITEM_SEPARATORS.split(text)):
-            if not item:
-                continue
+        for item in items:
             try:
                 code = self.resolve(item)
             except forms.ValidationError as error:
@@ -47,14 +54,14 @@ class TerritoryListField(forms.CharField):
         return codes
 
     def resolve(self, item: str) -> str:
-        """The code of one typed item: « Name (code) », a code, or a name."""
+        """The code of one item: « Name (code) » as the widget writes it, or what a person typed."""
         match = _TRAILING_CODE.match(item)
-        code = match["code"] if match else item
-        if self.model.objects.filter(pk=code).exists():
-            return code
-        return self.resolve_name(match["name"] if match else item)
+        if match and self.model.objects.filter(pk=match["code"]).exists():
+            return match["code"]
+        return self.resolve_text(match["name"] if match else item)
 
-    def resolve_name(self, name: str) -> str:
+    def resolve_text(self, text: str) -> str:
+        """A name or a code typed by hand (the field's own resolver decides which it is)."""
         raise NotImplementedError
 
     def prepare_value(self, value: Any) -> str:
@@ -88,9 +95,9 @@ class CommuneListField(TerritoryListField):
         )
         super().__init__(**kwargs)
 
-    def resolve_name(self, name: str) -> str:
+    def resolve_text(self, text: str) -> str:
         try:
-            return find_commune(name).insee_code
+            return find_commune(text).insee_code
         except CommuneNotFound as error:
             raise forms.ValidationError(str(error)) from error
 
@@ -108,14 +115,14 @@ class EPCIListField(TerritoryListField):
         kwargs.setdefault("help_text", gettext_lazy("Tapez un nom, par exemple Grand Poitiers."))
         super().__init__(**kwargs)
 
-    def resolve_name(self, name: str) -> str:
-        exact = [epci for epci in epci_suggestions(name, limit=50) if fold(epci.name) == fold(name)]
-        found = exact or epci_suggestions(name, limit=6)
+    def resolve_text(self, text: str) -> str:
+        exact = [epci for epci in epci_suggestions(text, limit=50) if fold(epci.name) == fold(text)]
+        found = exact or epci_suggestions(text, limit=6)
         if len(found) == 1:
             return found[0].code
         if not found:
-            raise forms.ValidationError(_("Aucun EPCI ne correspond à « %s ».") % name)
+            raise forms.ValidationError(_("Aucun EPCI ne correspond à « %s ».") % text)
         raise forms.ValidationError(
             _("Plusieurs EPCI correspondent à « %(text)s » : %(choices)s… Précisez le nom.")
-            % {"text": name, "choices": ", ".join(epci.name for epci in found[:5])}
+            % {"text": text, "choices": ", ".join(epci.name for epci in found[:5])}
         )

@@ -161,19 +161,28 @@
     this.timer = window.setTimeout(function () { self.fetch(query); }, 200);
   };
 
+  /* Options holding every typed word (in their name or their group's), best first: the name
+     starts with the query, then a word of the name does, then the name holds it, then the group. */
   Chips.prototype.localMatches = function (query) {
-    var words = fold(query).split(" ").filter(Boolean);
+    var folded = fold(query);
+    var words = folded.split(" ").filter(Boolean);
     var chosen = this.chosen().map(function (item) { return item.value; });
     var matches = [];
-    Array.prototype.forEach.call(this.field.options, function (option) {
+    Array.prototype.forEach.call(this.field.options, function (option, position) {
       var group = option.parentNode.tagName === "OPTGROUP" ? option.parentNode.label : "";
-      var haystack = fold(option.textContent + " " + group);
-      if (option.value && chosen.indexOf(option.value) === -1 && words.every(function (word) {
+      var name = fold(option.textContent);
+      var haystack = name + " " + fold(group);
+      if (!option.value || chosen.indexOf(option.value) !== -1 || !words.every(function (word) {
         return haystack.indexOf(word) !== -1;
-      })) {
-        matches.push({ value: option.value, label: option.textContent.trim(), detail: group });
-      }
+      })) { return; }
+      var rank = name.indexOf(folded) === 0 ? 0 : (" " + name).indexOf(" " + folded) !== -1 ? 1
+        : name.indexOf(folded) !== -1 ? 2 : 3;
+      matches.push({
+        value: option.value, label: option.textContent.trim(), detail: group,
+        rank: rank, position: position
+      });
     });
+    matches.sort(function (a, b) { return a.rank - b.rank || a.position - b.position; });
     return matches.slice(0, 50);
   };
 

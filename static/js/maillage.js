@@ -82,6 +82,20 @@
     (root || document).querySelectorAll(".map[data-map-points]").forEach(initMap);
   }
 
+  /* A drop-down <details data-dropdown> closes on a click elsewhere or on Escape. */
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-dropdown][open]").forEach(function (details) {
+      if (!details.contains(event.target)) { details.open = false; }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details[data-dropdown][open]").forEach(function (details) {
+      details.open = false;
+      details.querySelector("summary").focus();
+    });
+  });
+
   WIDE.addEventListener("change", function () { syncDetails(document); });
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });
   document.addEventListener("htmx:afterSwap", function (event) { initAll(event.target); });

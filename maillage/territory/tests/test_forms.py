@@ -49,3 +49,14 @@ def test_the_fields_render_an_autocomplete_that_degrades_to_a_text_input():
     assert 'type="text"' in html
     assert 'data-chips-source="/api/v1/territory/communes"' in html
     assert 'value="Poitiers (86194)"' in html
+
+
+def test_too_many_items_are_refused_before_any_lookup(django_assert_num_queries):
+    with django_assert_num_queries(0), pytest.raises(forms.ValidationError) as error:
+        CommuneListField().clean(", ".join(["86194"] * 201))
+    assert "200 territoires au plus" in error.value.messages[0]
+
+
+def test_a_nul_byte_or_markup_gives_a_french_error_not_a_crash():
+    with pytest.raises(forms.ValidationError):
+        CommuneListField().clean("Poi\x00tiers, <script>")
