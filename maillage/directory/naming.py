@@ -1,7 +1,7 @@
 """How an organisation's name is shown: legal names arrive in raw capitals from the registers.
 
 « ASSOC AIDEN SERVICES » reads « Association Aiden Services », « ESAT DE LA ROSERAIE »
-« ESAT de la Roseraie ». Names that already mix cases were typed by people and are kept.
+« ESAT de la Roseraie ». Names that already mix cases, and one-word names, are kept.
 """
 
 import re
@@ -92,7 +92,9 @@ _APOSTROPHES = "'’"
 def readable_name(name: str) -> str:
     """The name with French title case when it is written in capitals only; as typed otherwise."""
     name = " ".join((name or "").split())
-    if not name or any(char.islower() for char in name):
+    # Mixed case was typed by people; a one-word name in capitals is most often an acronym
+    # (APOIN, ADAPEI, AFEJI): both are kept as written.
+    if not name or any(char.islower() for char in name) or " " not in name:
         return name
     parts = _WORD.split(name)
     previous = ""  # the previous word as shown, to know where the name proper starts

@@ -26,6 +26,10 @@ def test_a_name_typed_in_mixed_case_is_kept_as_typed():
     assert readable_name("La Collecterie") == "La Collecterie"
 
 
+def test_a_one_word_name_in_capitals_is_kept_as_an_acronym():
+    assert readable_name("APOIN") == "APOIN"
+
+
 def test_the_display_name_prefers_the_brand_and_title_cases_the_legal_name():
     assert OrganisationFactory.build(name="ASSOC AIDEN", brand="").display_name == (
         "Association Aiden"
