@@ -1,6 +1,9 @@
 """The page frame and the organisation cards: what a person reads, on a phone first."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.utils.html import escape
 
 from maillage.directory.models import NafCode, Sector
@@ -73,3 +76,24 @@ def test_templates_use_data_hx_attributes_so_pages_validate(client, aiden):
     content = client.get("/annuaire/").content.decode()
     assert "data-hx-get=" in content
     assert " hx-get=" not in content
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_ring_contrasts_at_least_3_to_1_with_every_background_it_sits_on():
+    css = (settings.BASE_DIR / "static" / "css" / "maillage.css").read_text()
+    page_ring = re.search(r":root \{[^}]*--focus-ring: 3px solid (#[0-9a-f]{6})", css)[1]
+    dark_ring = re.search(r"\.site-footer, \.hero \{ --focus-ring: 3px solid (#[0-9a-f]{6})", css)[
+        1
+    ]
+    assert _contrast(page_ring, "#ffffff") >= 3 and _contrast(page_ring, "#f6f8f7") >= 3
+    assert _contrast(dark_ring, "#1d2522") >= 3 and _contrast(dark_ring, "#0b6e4f") >= 3
