@@ -19,7 +19,7 @@ from maillage.catalogue.models import (
 )
 from maillage.core.text import fold
 from maillage.core.widgets import ChipsSelectMultiple
-from maillage.directory.forms import SectorsField
+from maillage.directory.forms import SectorField, SectorsField
 from maillage.directory.models import EssFamily, Label, Organisation, Sector
 from maillage.territory.forms import CommuneListField, EPCIListField
 from maillage.territory.models import Commune, Departement
@@ -27,18 +27,6 @@ from maillage.territory.models import Commune, Departement
 REPORT_SALT = "maillage.catalogue.report-form"
 # A person needs more than this to describe a need; robots post at once.
 MIN_FILL_SECONDS = 4
-
-
-def sector_choices() -> list:
-    """Sectors grouped under their filière group, as optgroups."""
-    groups: dict[str, list] = {}
-    for sector in (
-        Sector.objects.filter(parent__isnull=False)
-        .select_related("parent")
-        .order_by("parent__name", "name")
-    ):
-        groups.setdefault(sector.parent.name, []).append((sector.pk, sector.name))
-    return list(groups.items())
 
 
 class DateInput(forms.DateInput):
@@ -307,7 +295,7 @@ class QualifyForm(forms.Form):
         max_length=120,
         help_text=gettext_lazy("Laissez vide pour garder la commune signalée."),
     )
-    sector = forms.ModelChoiceField(
+    sector = SectorField(
         label=gettext_lazy("Filière"),
         queryset=Sector.objects.filter(parent__isnull=False),
         required=False,
@@ -325,10 +313,6 @@ class QualifyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].widget.choices = [("", "---------"), *sector_choices()]
 
     def clean_place(self) -> Commune | None:
         text = self.cleaned_data.get("place")
@@ -375,11 +359,11 @@ class CatalogueFilterForm(forms.Form):
         choices=[("", gettext_lazy("Tous")), *ExchangeMode.choices],
         required=False,
     )
-    sector = forms.ModelChoiceField(
+    sector = SectorField(
         label=gettext_lazy("Filière"),
-        queryset=Sector.objects.all(),
         required=False,
         to_field_name="slug",
+        empty_label=gettext_lazy("Toutes"),
     )
     departement = forms.ModelChoiceField(
         label=gettext_lazy("Département"), queryset=Departement.objects.all(), required=False
@@ -390,17 +374,6 @@ class CatalogueFilterForm(forms.Form):
     radius_km = forms.IntegerField(
         label=gettext_lazy("Rayon (km)"), required=False, min_value=1, max_value=500
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        slugs = dict(Sector.objects.values_list("pk", "slug"))
-        self.fields["sector"].widget.choices = [
-            ("", _("Toutes")),
-            *[
-                (group, [(slugs[pk], name) for pk, name in options])
-                for group, options in sector_choices()
-            ],
-        ]
 
     def clean_near(self) -> Commune | None:
         text = self.cleaned_data.get("near")

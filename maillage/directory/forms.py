@@ -22,10 +22,23 @@ class _GroupedSectorIterator(ModelChoiceIterator):
     """Sectors under their filière group, as optgroups (the chips show the group too)."""
 
     def __iter__(self) -> Iterator:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
         groups: dict[str, list] = {}
-        for sector in self.queryset.select_related("parent").order_by("parent__name", "name"):
+        sectors = self.queryset.filter(parent__isnull=False).select_related("parent")
+        for sector in sectors.order_by("parent__name", "name"):
             groups.setdefault(sector.parent.name, []).append(self.choice(sector))
         yield from groups.items()
+
+
+class SectorField(forms.ModelChoiceField):
+    """One sector, in a select grouped by filière (a filière group is accepted too)."""
+
+    iterator = _GroupedSectorIterator
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Sector.objects.all())
+        super().__init__(**kwargs)
 
 
 class SectorsField(forms.ModelMultipleChoiceField):
