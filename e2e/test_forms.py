@@ -73,3 +73,45 @@ def test_on_a_phone_the_first_result_comes_before_the_filters(page, demo_directo
     assert first_card is not None and first_card["y"] < 844
     page.locator(".filters-button").click()
     expect(page.get_by_role("group", name="Filière")).to_be_visible()
+
+
+def test_without_javascript_the_form_is_a_plain_select_and_text_fields(
+    browser, live_server, demo_directory
+):
+    from maillage.catalogue.models import Listing
+    from maillage.directory.models import Organisation
+    from maillage.membership.models import Membership
+    from maillage.membership.tests.factories import UserFactory
+
+    organisation = Organisation.objects.get(slug="la-collecterie-93")
+    user = UserFactory()
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto("/")
+        sign_in(page, user)
+        page.goto(f"/organisations/{organisation.slug}/catalogue/publier/?type=need")
+        expect(page.get_by_role("combobox", name="Filières")).to_have_count(0)
+        page.get_by_label("Titre").fill("Nettoyage de bureaux")
+        page.get_by_label("Description").fill("Deux fois par semaine.")
+        page.locator("#id_kind").select_option(label="Service")
+        page.locator("#id_exchange_mode").select_option(label="Payant")
+        page.get_by_label("Filières").select_option(label="Nettoyage de locaux")
+        page.get_by_label("Communes desservies").fill("Lyon, Villeurbanne")
+        page.get_by_role("button", name="Publier").click()
+
+        expect(page.get_by_text("L'annonce est publiée.")).to_be_visible()
+        listing = Listing.objects.get(title="Nettoyage de bureaux")
+        assert sorted(c.name for c in listing.area_communes.all()) == ["Lyon", "Villeurbanne"]
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_full_map_starts_under_a_short_header(page, demo_directory):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/carte/")
+    box = page.locator(".map-full").bounding_box()
+    assert box is not None and box["y"] < 200

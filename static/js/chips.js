@@ -65,6 +65,11 @@
     var described = [field.getAttribute("aria-describedby"), hint.id].filter(Boolean).join(" ");
     this.input.setAttribute("aria-describedby", described);
     if (field.getAttribute("aria-invalid")) { this.input.setAttribute("aria-invalid", "true"); }
+    if (field.required) {
+      // A hidden required field would block the browser's submit with no place to show why.
+      field.required = false;
+      this.input.setAttribute("aria-required", "true");
+    }
 
     var label = document.querySelector("label[for='" + field.id + "']");
     if (label) {
