@@ -56,25 +56,6 @@ def test_a_need_is_published_with_sectors_and_communes_picked_by_typing(
     assert sorted(c.name for c in listing.area_communes.all()) == ["Lyon", "Villeurbanne"]
 
 
-def test_on_a_phone_the_header_is_short_and_its_menu_opens(page, demo_directory):
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/")
-    header = page.locator(".site-header").bounding_box()
-    assert header is not None and header["height"] < 80
-    expect(page.get_by_role("link", name="Annuaire", exact=True)).to_be_hidden()
-    page.get_by_text("Menu", exact=True).click()
-    expect(page.get_by_role("link", name="Annuaire", exact=True)).to_be_visible()
-
-
-def test_on_a_phone_the_first_result_comes_before_the_filters(page, demo_directory):
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/annuaire/?q=recyclerie")
-    first_card = page.locator(".card").first.bounding_box()
-    assert first_card is not None and first_card["y"] < 844
-    page.locator(".filters-button").click()
-    expect(page.get_by_role("group", name="Filière")).to_be_visible()
-
-
 def test_without_javascript_the_form_is_a_plain_select_and_text_fields(
     browser, live_server, demo_directory
 ):
@@ -108,10 +89,3 @@ def test_without_javascript_the_form_is_a_plain_select_and_text_fields(
         assert sorted(c.name for c in listing.area_communes.all()) == ["Lyon", "Villeurbanne"]
     finally:
         context.close()
-
-
-def test_on_a_phone_the_full_map_starts_under_a_short_header(page, demo_directory):
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/carte/")
-    box = page.locator(".map-full").bounding_box()
-    assert box is not None and box["y"] < 200
