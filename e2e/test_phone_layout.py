@@ -1,5 +1,7 @@
 """Phone widths: a short header with a menu button, results before filters, no sideways scroll."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -26,6 +28,18 @@ def test_on_a_phone_the_first_result_comes_before_the_filters(page, demo_directo
     first_card = page.locator(".card").first.bounding_box()
     assert first_card is not None and first_card["y"] < 844
     page.locator(".filters-button").click()
+    expect(page.get_by_role("group", name="Filière")).to_be_visible()
+
+
+def test_on_a_phone_the_filters_stay_as_left_when_the_results_refresh(page, demo_directory):
+    page.set_viewport_size(PHONE)
+    page.goto("/annuaire/?q=recyclerie")
+    page.get_by_label("Recherche").fill("recyclerie du")
+    expect(page).to_have_url(re.compile("recyclerie%20du|recyclerie\\+du"))
+    expect(page.get_by_role("group", name="Filière")).to_be_hidden()
+    page.locator(".filters-button").click()
+    page.get_by_role("group", name="Filière").get_by_role("checkbox").first.check()
+    expect(page).to_have_url(re.compile("sector="))
     expect(page.get_by_role("group", name="Filière")).to_be_visible()
 
 
