@@ -64,7 +64,11 @@ def test_every_place_field_reads_a_commune_as_the_resolver_does(form, field, tex
 @pytest.mark.parametrize(("form", "field"), PLACE_FIELDS)
 def test_every_place_field_offers_the_communes_autocomplete(form, field):
     rendered = str(form.base_fields[field].widget.render(field, ""))
-    assert 'data-commune-autocomplete="/api/v1/territory/communes"' in rendered
+    # A single place: a datalist of suggestions; a list of places: the chips widget.
+    assert (
+        'data-commune-autocomplete="/api/v1/territory/communes"' in rendered
+        or 'data-chips-source="/api/v1/territory/communes"' in rendered
+    )
 
 
 @pytest.mark.parametrize(("form", "field"), PLACE_FIELDS)

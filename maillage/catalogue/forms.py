@@ -1,6 +1,5 @@
 """Forms of the catalogue: the fields people fill; the rules live in the models and services."""
 
-import re
 import time
 
 from django import forms
@@ -19,33 +18,16 @@ from maillage.catalogue.models import (
     Status,
 )
 from maillage.core.validators import validate_one_line
+from maillage.core.widgets import ChipsSelectMultiple
+from maillage.directory.forms import SectorField, SectorsField
 from maillage.directory.models import EssFamily, Label, Organisation, Sector
 from maillage.directory.search.params import RADIUS_CHOICES_KM
-from maillage.territory.forms import CommuneField, CommuneListField
-from maillage.territory.models import EPCI, Departement
+from maillage.territory.forms import CommuneField, CommuneListField, EPCIListField
+from maillage.territory.models import Departement
 
 REPORT_SALT = "maillage.catalogue.report-form"
 # A person needs more than this to describe a need; robots post at once.
 MIN_FILL_SECONDS = 4
-
-
-def sector_choices() -> list:
-    """Sectors grouped under their filière group, as optgroups."""
-    groups: dict[str, list] = {}
-    for sector in (
-        Sector.objects.filter(parent__isnull=False)
-        .select_related("parent")
-        .order_by("parent__name", "name")
-    ):
-        groups.setdefault(sector.parent.name, []).append((sector.pk, sector.name))
-    return list(groups.items())
-
-
-class GroupedSectorsField(forms.ModelMultipleChoiceField):
-    """Sectors chosen among their groups; the form sets the grouped choices when it is built."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(queryset=Sector.objects.all(), **kwargs)
 
 
 class DateInput(forms.DateInput):
@@ -55,27 +37,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-def parse_codes(raw: str) -> list[str]:
-    return [code for code in re.split(r"[\s,;]+", raw or "") if code]
-
-
 class ListingForm(forms.ModelForm):
-    sectors = GroupedSectorsField(
-        label=gettext_lazy("Filières"),
-        help_text=gettext_lazy("Ctrl ou Cmd + clic pour en choisir plusieurs."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    sectors = SectorsField(label=gettext_lazy("Filières"))
     area_communes = CommuneListField(label=gettext_lazy("Communes desservies"), required=False)
-    area_epcis = forms.CharField(
-        label=gettext_lazy("EPCI desservis (SIREN)"),
-        required=False,
-        help_text=gettext_lazy("Par exemple 200069854 pour Grand Poitiers."),
+    area_epcis = EPCIListField(
+        label=gettext_lazy("Intercommunalités desservies (EPCI)"), required=False
     )
     area_departements = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Départements desservis"),
         queryset=Departement.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=ChipsSelectMultiple,
     )
     preferred_families = forms.MultipleChoiceField(
         label=gettext_lazy("Familles de l'ESS appréciées"),
@@ -124,12 +96,6 @@ class ListingForm(forms.ModelForm):
         }
 
     def __init__(self, *args, organisation: Organisation, side: str, **kwargs) -> None:
-        instance = kwargs.get("instance")
-        if instance is not None and instance.pk and not kwargs.get("data"):
-            kwargs.setdefault("initial", {}).update(
-                area_communes=list(instance.area_communes.values_list("pk", flat=True)),
-                area_epcis=", ".join(instance.area_epcis.values_list("pk", flat=True)),
-            )
         super().__init__(*args, **kwargs)
         self.side = side
         self.fields["establishment"].queryset = organisation.establishments.select_related(
@@ -140,10 +106,9 @@ class ListingForm(forms.ModelForm):
         )
         self.fields["establishment"].required = False
         self.fields["establishment"].empty_label = _("Le siège")
-        self.fields["sectors"].widget.choices = sector_choices()
         self.fields["expires_on"].required = False
         self.fields["expires_on"].help_text = _("Trois mois par défaut ; un an au plus.")
-        if not self.is_bound and not (instance and instance.pk):
+        if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("radius_km", 30)
         if side == Side.OFFER:
             for name in ("reserved_market", "preferred_families", "preferred_labels"):
@@ -153,19 +118,6 @@ class ListingForm(forms.ModelForm):
         self.fields["radius_km"].help_text = _(
             "Autour de l'établissement choisi ; ou bien, à la place ou en plus, listez des territoires."
         )
-
-    def _codes(self, name: str, model) -> list:
-        codes = parse_codes(self.cleaned_data.get(name, ""))
-        known = set(model.objects.filter(pk__in=codes).values_list("pk", flat=True))
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise forms.ValidationError(
-                _("Code inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return codes
-
-    def clean_area_epcis(self) -> list[str]:
-        return self._codes("area_epcis", EPCI)
 
     def _post_clean(self) -> None:
         """Model rules run in the service, which reports them on the fields (one place)."""
@@ -321,7 +273,7 @@ class QualifyForm(forms.Form):
         whole_city=True,
         help_text=gettext_lazy("Laissez vide pour garder la commune signalée."),
     )
-    sector = forms.ModelChoiceField(
+    sector = SectorField(
         label=gettext_lazy("Filière"),
         queryset=Sector.objects.filter(parent__isnull=False),
         required=False,
@@ -339,10 +291,6 @@ class QualifyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].widget.choices = [("", "---------"), *sector_choices()]
 
     def qualification(self) -> dict:
         data = {
@@ -385,11 +333,11 @@ class CatalogueFilterForm(forms.Form):
         choices=[("", gettext_lazy("Tous")), *ExchangeMode.choices],
         required=False,
     )
-    sector = forms.ModelChoiceField(
+    sector = SectorField(
         label=gettext_lazy("Filière"),
-        queryset=Sector.objects.all(),
         required=False,
         to_field_name="slug",
+        empty_label=gettext_lazy("Toutes"),
     )
     departement = forms.ModelChoiceField(
         label=gettext_lazy("Département"), queryset=Departement.objects.all(), required=False
@@ -410,14 +358,6 @@ class CatalogueFilterForm(forms.Form):
             data = data.copy()
             data["radius_km"] = str(selectors.DEFAULT_RADIUS_KM)  # what the search applies: say so
         super().__init__(data, *args, **kwargs)
-        slugs = dict(Sector.objects.values_list("pk", "slug"))
-        self.fields["sector"].widget.choices = [
-            ("", _("Toutes")),
-            *[
-                (group, [(slugs[pk], name) for pk, name in options])
-                for group, options in sector_choices()
-            ],
-        ]
 
 
 class SavedSearchForm(forms.ModelForm):
@@ -427,11 +367,7 @@ class SavedSearchForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sectors = GroupedSectorsField(
-        label=gettext_lazy("Filières"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    sectors = SectorsField(label=gettext_lazy("Filières"), required=False)
 
     near = CommuneField(
         label=gettext_lazy("Près de (commune ou code postal)"),
@@ -456,7 +392,6 @@ class SavedSearchForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sectors"].widget.choices = sector_choices()
         self.fields["side"].choices = [("", _("Les deux")), *Side.choices]
 
     def clean(self) -> dict:

@@ -1,8 +1,12 @@
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.widgets import ChipsSelectMultiple
 from maillage.directory.models import EssFamily, Label, Sector, StructureKind
 from maillage.directory.search.params import (
     DEFAULT_PLACE_RADIUS_KM,
@@ -17,6 +21,40 @@ from maillage.directory.search.query import SORTS, DirectoryFilters
 from maillage.territory.forms import CommuneField
 from maillage.territory.models import Departement
 from maillage.territory.selectors import commune_label
+
+
+class _GroupedSectorIterator(ModelChoiceIterator):
+    """Sectors under their filière group, as optgroups (the chips show the group too)."""
+
+    def __iter__(self) -> Iterator:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        sectors = self.queryset.filter(parent__isnull=False).select_related("parent")
+        for sector in sectors.order_by("parent__name", "name"):
+            groups.setdefault(sector.parent.name, []).append(self.choice(sector))
+        yield from groups.items()
+
+
+class SectorField(forms.ModelChoiceField):
+    """One sector, in a select grouped by filière (a filière group is accepted too)."""
+
+    iterator = _GroupedSectorIterator
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Sector.objects.all())
+        super().__init__(**kwargs)
+
+
+class SectorsField(forms.ModelMultipleChoiceField):
+    """Sectors of every member form: grouped, typed and shown as chips, never Ctrl-clicked."""
+
+    iterator = _GroupedSectorIterator
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", ChipsSelectMultiple)
+        super().__init__(queryset=Sector.objects.filter(parent__isnull=False), **kwargs)
+
 
 FACET_FIELDS = {
     "sector": "sectors",

@@ -19,6 +19,7 @@ from maillage.core.validators import (
     validate_siret,
     validate_text,
 )
+from maillage.directory.naming import readable_name
 from maillage.directory.querysets import OrganisationQuerySet
 from maillage.directory.validation import check_establishment_place
 from maillage.territory.models import Commune
@@ -310,7 +311,8 @@ class Organisation(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        return self.brand or self.name
+        """The brand, or the legal name title-cased when the register wrote it in capitals."""
+        return readable_name(self.brand or self.name)
 
     @property
     def is_stale(self) -> bool:

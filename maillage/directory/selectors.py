@@ -8,11 +8,6 @@ from maillage.directory.models import Establishment, Organisation, Sector
 from maillage.territory.models import Commune, Departement
 
 
-def sector_choices() -> QuerySet[Sector]:
-    """Groups with their sectors, for a grouped select."""
-    return Sector.objects.filter(parent=None).prefetch_related("children").order_by("name")
-
-
 def sector_groups_with_counts() -> QuerySet[Sector]:
     """Groups of sectors with the number of published organisations in any of their sectors."""
     return (

@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.text import fold
-from maillage.directory.models import DailyNeed, Organisation, Sector
-from maillage.directory.selectors import sector_choices
+from maillage.directory.forms import SectorsField
+from maillage.directory.models import DailyNeed, Organisation
 from maillage.membership.models import College, Membership, SelfAssessment, Vote
 from maillage.membership.services.organisations import PROFILE_FIELDS, normalise
 from maillage.territory.models import Commune
@@ -27,15 +27,10 @@ class OrganisationForm(forms.ModelForm):
         assume_scheme="https",
         help_text=_("Par exemple https://www.mon-association.fr"),
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = SectorsField(
         label=_("Filières"),
-        queryset=Sector.objects.filter(parent__isnull=False),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_(
-            "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs. Vos choix remplacent les filières "
-            "déduites du code NAF."
-        ),
+        help_text=_("Vos choix remplacent les filières déduites du code NAF."),
     )
     daily_needs = forms.ModelMultipleChoiceField(
         label=_("Besoins du quotidien"),
@@ -48,15 +43,6 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = PROFILE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if "sectors" in self.fields:
-            # Grouped under their filière group, as in the directory's filter.
-            self.fields["sectors"].choices = [
-                (group.name, [(sector.pk, sector.name) for sector in group.children.all()])
-                for group in sector_choices()
-            ]
 
     def clean_siren(self) -> str:
         return normalise("siren", self.cleaned_data["siren"])

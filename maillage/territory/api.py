@@ -2,8 +2,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from maillage.core.api import ErrorOut
-from maillage.territory.schemas import CommuneList
-from maillage.territory.selectors import commune_label, commune_suggestions
+from maillage.territory.schemas import CommuneList, EPCIList
+from maillage.territory.selectors import commune_label, commune_suggestions, epci_suggestions
 
 router = Router(tags=["Territoires"])
 
@@ -36,4 +36,20 @@ def list_communes(
         commune.label = (
             f"{commune.name} ({codes[0]})" if postal_code and codes else commune_label(commune)
         )
+    return {"count": len(results), "results": results}
+
+
+@router.get("/epcis", response={200: EPCIList, 400: ErrorOut}, summary="Rechercher un EPCI")
+def list_epcis(
+    request: HttpRequest,
+    q: str = Query(
+        ...,
+        min_length=2,
+        max_length=100,
+        description="Mots du nom (accents ignorés) ou début du SIREN",
+    ),
+    limit: int = Query(10, ge=1, le=50),
+):
+    """Autocomplete: intercommunalités whose name contains the words of `q`, largest first."""
+    results = epci_suggestions(q, limit=limit)
     return {"count": len(results), "results": results}

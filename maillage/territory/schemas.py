@@ -24,3 +24,15 @@ class CommuneOut(Schema):
 class CommuneList(Schema):
     count: int
     results: list[CommuneOut]
+
+
+class EPCIOut(Schema):
+    code: str
+    name: str
+    kind: str
+    population: int | None
+
+
+class EPCIList(Schema):
+    count: int
+    results: list[EPCIOut]

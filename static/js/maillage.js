@@ -91,11 +91,44 @@
     });
   }
 
+  /* <details data-open-wide> (the header menu, the search filters): always open on wide screens;
+     on phones as the person left it, also when htmx swaps the part of the page that holds it. */
+  var WIDE = window.matchMedia("(min-width: 60rem)");
+  var leftOpen = {};
+
+  function syncDetails(root) {
+    (root || document).querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      var key = details.id || details.className;
+      details.open = WIDE.matches || leftOpen[key] === true;
+      if (details.dataset.watched) { return; }
+      details.dataset.watched = "1";
+      details.addEventListener("toggle", function () {
+        if (!WIDE.matches) { leftOpen[key] = details.open; }
+      });
+    });
+  }
+
   function initAll(root) {
+    syncDetails(root);
     (root || document).querySelectorAll(".map[data-map-points]").forEach(initMap);
     (root || document).querySelectorAll("input[data-commune-autocomplete]").forEach(initCommuneInput);
   }
 
+  /* A drop-down <details data-dropdown> closes on a click elsewhere or on Escape. */
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-dropdown][open]").forEach(function (details) {
+      if (!details.contains(event.target)) { details.open = false; }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details[data-dropdown][open]").forEach(function (details) {
+      details.open = false;
+      details.querySelector("summary").focus();
+    });
+  });
+
+  WIDE.addEventListener("change", function () { syncDetails(document); });
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });
   document.addEventListener("htmx:afterSwap", function (event) { initAll(event.target); });
 })();

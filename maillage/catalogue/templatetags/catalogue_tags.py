@@ -14,7 +14,7 @@ from maillage.catalogue.permissions import (
     organisations_of,
     report_scope,
 )
-from maillage.catalogue.selectors import contact_route, cooperation_partners
+from maillage.catalogue.selectors import contact_route, contacts_of, cooperation_partners
 from maillage.directory.models import Organisation
 from maillage.membership.selectors import organisations_animated_by
 
@@ -100,4 +100,13 @@ def catalogue_attention_cards(context) -> dict:
                 "url": reverse("catalogue:contacts"),
             },
         ]
+    }
+
+
+@register.inclusion_tag("catalogue/_account_catalogue.html")
+def account_catalogue(user) -> dict:
+    """The account page's links to the person's alerts and contacts, with their counts."""
+    return {
+        "alert_count": user.saved_searches.count(),
+        "contact_count": contacts_of(user).count(),
     }

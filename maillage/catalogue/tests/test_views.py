@@ -318,3 +318,41 @@ def test_an_animator_moves_a_report_to_the_right_commune(client):
     )
     report.refresh_from_db()
     assert (report.commune_id, report.status) == (POITIERS, NeedReport.Status.QUALIFIED)
+
+
+def test_a_member_lists_communes_and_epcis_served_by_name_not_by_code(client, member, organisation):
+    client.force_login(member)
+    url = reverse("catalogue:listing_create", args=[organisation.slug]) + "?type=need"
+    response = client.post(
+        url,
+        {
+            "side": "need",
+            "title": "Entretien d'espaces verts",
+            "description": "Deux sites.",
+            "kind": "service",
+            "exchange_mode": "priced",
+            "sectors": [sector("restaurants-cantines").pk],
+            "recurrence": "once",
+            "area_communes": "Lyon, Poitiers (86194)",
+            "area_epcis": "Grand Poitiers",
+            "area_departements": ["86"],
+        },
+    )
+    listing = Listing.objects.get(title="Entretien d'espaces verts")
+    assert response.url == listing.get_absolute_url()
+    assert sorted(listing.area_communes.values_list("pk", flat=True)) == ["69123", "86194"]
+    assert list(listing.area_epcis.values_list("pk", flat=True)) == ["200069854"]
+
+
+def test_the_listing_edit_form_shows_territories_by_name_in_chips_fields(
+    client, member, organisation
+):
+    listing = need(organisation=organisation)
+    listing.area_communes.set(["86194"])
+    client.force_login(member)
+
+    content = client.get(reverse("catalogue:listing_edit", args=[listing.pk])).content.decode()
+
+    assert 'value="Poitiers (86194)"' in content
+    assert "codes INSEE" not in content and "Ctrl" not in content
+    assert content.count("data-chips") >= 4  # sectors, communes, EPCI, départements

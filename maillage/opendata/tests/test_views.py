@@ -61,7 +61,7 @@ def test_confirming_then_running_imports_and_shows_the_report(animator_client):
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == ImportRun.Status.QUEUED
-    assert 'hx-trigger="load"' in animator_client.get(detail_url).content.decode()
+    assert 'data-hx-trigger="load"' in animator_client.get(detail_url).content.decode()
     animator_client.post(reverse("opendata:import_execute", args=[run.pk]))
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE
@@ -88,7 +88,7 @@ def test_the_status_fragment_polls_until_the_run_is_over(animator_client):
     run.status, run.total_rows, run.rows_read = ImportRun.Status.RUNNING, 200, 50
     run.save()
     content = animator_client.get(reverse("opendata:import_status", args=[run.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in content
+    assert 'data-hx-trigger="every 1s"' in content
     assert 'value="25"' in content
 
 

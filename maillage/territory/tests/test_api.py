@@ -47,3 +47,22 @@ def test_a_postal_code_suggestion_is_labelled_with_that_code(client):
 def test_a_postal_code_of_an_arrondissement_suggests_the_arrondissement_not_the_city(client):
     body = client.get("/api/v1/territory/communes", {"q": "69008"}).json()
     assert [commune["label"] for commune in body["results"]] == ["Lyon 8e Arrondissement (69008)"]
+
+
+def test_it_autocompletes_epcis_by_the_words_of_their_name(client):
+    body = client.get("/api/v1/territory/epcis", {"q": "grand poitiers"}).json()
+    assert body["results"][0] == {
+        "code": "200069854",
+        "name": "CU du Grand Poitiers",
+        "kind": "CU",
+        "population": body["results"][0]["population"],
+    }
+
+
+def test_it_autocompletes_epcis_by_siren_prefix(client):
+    body = client.get("/api/v1/territory/epcis", {"q": "20006985"}).json()
+    assert "200069854" in {epci["code"] for epci in body["results"]}
+
+
+def test_it_answers_a_too_short_epci_query_with_a_400(client):
+    assert client.get("/api/v1/territory/epcis", {"q": "g"}).status_code == 400
