@@ -1,8 +1,10 @@
 """Validators for French identifiers and places; every message names what is wrong, in French."""
 
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siren as stdnum_siren
@@ -122,3 +124,43 @@ def validate_coordinates_in_france(latitude: float, longitude: float) -> None:
             code="coordinates_outside_france",
             params={"lat": latitude, "lon": longitude},
         )
+
+
+PHONE_PATTERN = re.compile(r"^\+?[\d\s().\-/]+$")
+
+
+def validate_phone(value: str) -> None:
+    """Digits with the usual separators (« 05 49 12 34 56 », « +33 5 49… »): a sentence such as
+    « appelez-nous » is not a number people can dial. Shared by forms, API and imports."""
+    digits = sum(char.isdigit() for char in value or "")
+    if not PHONE_PATTERN.match(value or "") or not 4 <= digits <= 15:
+        raise ValidationError(
+            _(
+                "Le téléphone « %(value)s » n'est pas un numéro : chiffres, espaces, points, "
+                "tirets et + seulement (ex. 05 49 12 34 56)."
+            ),
+            code="phone_format",
+            params={"value": value},
+        )
+
+
+def validate_website(value: str) -> None:
+    """A public address: a host with a top-level domain, not « localhost », an IP address or
+    « www.monsite » (Django's URLValidator takes « monsite » for the domain there)."""
+    message = _(
+        "L'adresse web « %(value)s » est incomplète : il manque le domaine de premier niveau "
+        "(ex. https://www.exemple.fr)."
+    )
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError(message, code="website", params={"value": value}) from None
+    host = (urlsplit(value).hostname or "").rstrip(".")
+    labels = host.split(".")
+    if (
+        len(labels) < 2
+        or labels[-1].isdigit()
+        or not labels[-1].replace("-", "").isalnum()
+        or (labels[0] == "www" and len(labels) < 3)
+    ):
+        raise ValidationError(message, code="website", params={"value": value})

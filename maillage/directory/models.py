@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.geo import cells_of
 from maillage.core.models import TimeStampedModel
-from maillage.core.validators import validate_rna, validate_siren, validate_siret
+from maillage.core.validators import (
+    validate_phone,
+    validate_rna,
+    validate_siren,
+    validate_siret,
+    validate_website,
+)
 from maillage.directory.querysets import OrganisationQuerySet
 from maillage.directory.validation import check_establishment_place
 from maillage.territory.models import Commune
@@ -236,9 +242,13 @@ class Organisation(TimeStampedModel):
         NafCode, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("code NAF")
     )
     description = models.TextField(_("présentation"), blank=True)
-    website = models.URLField(_("site web"), max_length=300, blank=True)
+    website = models.URLField(
+        _("site web"), max_length=300, blank=True, validators=[validate_website]
+    )
     email = models.EmailField(_("e-mail public"), blank=True)
-    phone = models.CharField(_("téléphone public"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("téléphone public"), max_length=30, blank=True, validators=[validate_phone]
+    )
     size_band = models.CharField(_("effectif"), max_length=2, choices=SizeBand.choices, blank=True)
     sectors = models.ManyToManyField(
         Sector,
@@ -342,6 +352,11 @@ class Establishment(TimeStampedModel):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     is_head_office = models.BooleanField(_("siège"), default=False)
+    # An import or the demo placed it at its commune's centre (the source gave no point, or a
+    # point far from the commune): on the map and in radius searches, said to be approximate.
+    is_approximate_location = models.BooleanField(
+        _("position approximative (centre de la commune)"), default=False
+    )
     # H3 cells of the point at three resolutions (edges of about 69, 10 and 1.4 km): map
     # clusters group by them and radius searches prefilter on them.
     h3_r3 = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)

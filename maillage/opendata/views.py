@@ -170,7 +170,7 @@ def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                 [
                     problem.line,
                     ImportProblem.Kind(problem.kind).label,
-                    problem.field,
+                    problem.field_label,
                     problem.value,
                     problem.reason,
                 ]

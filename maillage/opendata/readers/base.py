@@ -51,6 +51,7 @@ class RowProblem:
     field: str
     value: str
     reason: str
+    kind: str = ""  # an ImportProblem.Kind when it is not the row's own (rejected or warning)
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:

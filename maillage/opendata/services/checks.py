@@ -10,20 +10,29 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import EmailValidator
 
 from maillage.core.text import fold
 from maillage.core.validators import (
     compact_digits,
     validate_coordinates_in_france,
+    validate_phone,
     validate_rna,
     validate_siren,
     validate_siret,
+    validate_website,
 )
-from maillage.directory.models import EssFamily, LegalForm, NafCode, StructureKind
+from maillage.directory.models import (
+    EssFamily,
+    Establishment,
+    LegalForm,
+    NafCode,
+    Organisation,
+    StructureKind,
+)
 from maillage.directory.services.demo import CommuneResolver, city_search_key
-from maillage.directory.validation import postal_code_error
+from maillage.directory.validation import place_on_map, postal_code_error
 from maillage.opendata.readers.base import RowProblem
 from maillage.opendata.services.text import fast_fold
 
@@ -48,12 +57,56 @@ ORGANISATION_FIELDS = (
     "phone",
     "description",
 )
-ESTABLISHMENT_FIELDS = ("siret", "address", "postal_code", "commune_id", "latitude", "longitude")
+ESTABLISHMENT_FIELDS = (
+    "siret",
+    "address",
+    "postal_code",
+    "commune_id",
+    "latitude",
+    "longitude",
+    "is_approximate_location",
+)
+# Values of the « Type » column that are not structure kinds but ESS families or legal forms
+# (issue 23): (family, legal form code or None).
+TYPE_ALIASES = {
+    "association": (EssFamily.ASSOCIATION, "9220"),
+    "association loi 1901": (EssFamily.ASSOCIATION, "9220"),
+    "scop": (EssFamily.COOPERATIVE, None),
+    "scic": (EssFamily.COOPERATIVE, None),
+    "cae": (EssFamily.COOPERATIVE, None),
+    "coop": (EssFamily.COOPERATIVE, None),
+    "cooperative": (EssFamily.COOPERATIVE, None),
+    "mutuelle": (EssFamily.MUTUELLE, None),
+    "fondation": (EssFamily.FONDATION, "9300"),
+    "esus": (EssFamily.COMPANY, None),
+    "societe commerciale de l ess": (EssFamily.COMPANY, None),
+}
+# Import columns that are not model fields, for the report's labels.
+COLUMN_LABELS = {
+    "city": "commune",
+    "kinds": "type de structure",
+    "naf": "code NAF",
+    "legal_form": "catégorie juridique",
+    "source_id": "identifiant dans la source",
+    "departement": "département",
+}
 UNKNOWN_CODE = {
     "naf": "Code NAF inconnu de la nomenclature NAF rév. 2",
     "legal_form": "Catégorie juridique inconnue (code INSEE à 4 chiffres attendu)",
 }
 MAX_LENGTHS = {"brand": 255, "address": 255, "phone": 30, "website": 300, "email": 254}
+
+
+def field_label(name: str) -> str:
+    """The words a person reads for an import column (« code postal », not « postal_code »)."""
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    for model in (Organisation, Establishment):
+        try:
+            return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name.replace("_", " ")
 
 
 @lru_cache(maxsize=100_000)
@@ -151,7 +204,7 @@ class RowChecker:
         if len(name) > 255:
             raise Rejected("name", name[:40] + "…", "Nom trop long (255 caractères au plus).")
         siret, siren, rna = self._identifiers(row)
-        establishment = self._place(row)
+        establishment = self._place(row, warnings, line)
         establishment["siret"] = siret or None
         establishment["address"] = self._optional(row, "address", warnings, line)
         commune = self.resolver.communes[establishment["commune_id"]]
@@ -159,19 +212,20 @@ class RowChecker:
         if not source_id:
             source_id = f"{fold(name)}@{commune.insee_code}"[:100]
         self._check_not_seen(line, siret, rna, source_id)
-        kinds = self._kinds(row, warnings, line)
+        kinds, typed_family, typed_form = self._kinds(row, warnings, line)
         organisation = {
             "name": name,
             "brand": self._optional(row, "brand", warnings, line),
             "siren": siren,
             "rna": rna,
-            "legal_form_id": self._code(row, "legal_form", self.legal_forms, warnings, line),
-            "ess_family": self._family(row, kinds, warnings, line),
+            "legal_form_id": self._code(row, "legal_form", self.legal_forms, warnings, line)
+            or (typed_form if typed_form in self.legal_forms else None),
+            "ess_family": self._family(row, kinds, warnings, line) or typed_family,
             "is_esus": bool(ESUS_BY_RIGHT_KINDS & set(kinds)),
             "naf_id": None,
             "website": self._website(row, warnings, line),
             "email": self._email(row, warnings, line),
-            "phone": self._optional(row, "phone", warnings, line),
+            "phone": self._validated(row, "phone", validate_phone, warnings, line),
             "description": row.get("description", "").strip(),
         }
         if organisation["brand"] == name:
@@ -221,7 +275,7 @@ class RowChecker:
                 raise Rejected("siren", row.get("siren", ""), error.messages[0]) from None
         return siret, siret[:9] if siret else siren, rna
 
-    def _place(self, row: dict) -> dict:
+    def _place(self, row: dict, warnings: list[RowProblem], line: int) -> dict:
         latitude, longitude = row.get("latitude", "").strip(), row.get("longitude", "").strip()
         if bool(latitude) != bool(longitude):
             raise Rejected(
@@ -272,11 +326,23 @@ class RowChecker:
         )
         if message:
             raise Rejected("postal_code", postal_code, message)
+        placed = place_on_map(commune, *(point or (None, None)))
+        if placed.far_km is not None:
+            warnings.append(
+                RowProblem(
+                    line,
+                    "latitude",
+                    f"{latitude},{longitude}",
+                    placed.far_message(commune.name),
+                    kind="approx",
+                )
+            )
         return {
             "postal_code": postal_code,
             "commune_id": commune.insee_code,
-            "latitude": point[0] if point else None,
-            "longitude": point[1] if point else None,
+            "latitude": placed.latitude,
+            "longitude": placed.longitude,
+            "is_approximate_location": placed.is_approximate,
         }
 
     def _resolve(self, postal_code: str, city: str, departement: str):
@@ -334,6 +400,7 @@ class RowChecker:
                         "siren",
                         siren,
                         f"Doublon possible : même SIREN que la ligne {first} (un autre établissement ?).",
+                        kind="duplicate",
                     )
                 )
         name_key = hash(
@@ -347,6 +414,7 @@ class RowChecker:
                     "name",
                     candidate.organisation["name"],
                     f"Doublon possible : même nom dans la même commune que la ligne {first}.",
+                    kind="duplicate",
                 )
             )
 
@@ -372,8 +440,12 @@ class RowChecker:
             return None
         return value or None
 
-    def _kinds(self, row: dict, warnings: list[RowProblem], line: int) -> list[str]:
-        kinds = []
+    def _kinds(
+        self, row: dict, warnings: list[RowProblem], line: int
+    ) -> tuple[list[str], str, str | None]:
+        """Structure kinds, and the ESS family and legal form that the « Type » column may name
+        instead (« ASSOCIATION », « SCOP »…); only values that are none of these are reported."""
+        kinds, family, legal_form = [], "", None
         for part in row.get("kinds", "").replace(";", ",").replace("/", ",").split(","):
             code = part.strip().upper()
             if not code:
@@ -381,11 +453,13 @@ class RowChecker:
             if code in self.kind_codes:
                 if code not in kinds:
                     kinds.append(code)
+            elif fold(code) in TYPE_ALIASES:
+                family, legal_form = TYPE_ALIASES[fold(code)]
             else:
                 warnings.append(
                     RowProblem(line, "kinds", part, "Type de structure inconnu : ignoré.")
                 )
-        return kinds
+        return kinds, family, legal_form
 
     def _family(self, row, kinds, warnings, line) -> str:
         text = row.get("ess_family", "").strip()
@@ -402,15 +476,19 @@ class RowChecker:
         website = self._optional(row, "website", warnings, line)
         if website and website.lower().startswith("www."):
             website = f"https://{website}"
-        if website:
+        return self._validated({"website": website}, "website", validate_website, warnings, line)
+
+    def _validated(self, row, name: str, validate, warnings, line) -> str:
+        """An optional value checked by the validator the forms and the API use; dropped with
+        its message when wrong."""
+        value = self._optional(row, name, warnings, line)
+        if value:
             try:
-                URLValidator()(website)
-            except ValidationError:
-                warnings.append(
-                    RowProblem(line, "website", website, "Adresse web invalide : ignorée.")
-                )
+                validate(value)
+            except ValidationError as error:
+                warnings.append(RowProblem(line, name, value, f"{error.messages[0]} Ignoré."))
                 return ""
-        return website
+        return value
 
     def _email(self, row, warnings, line) -> str:
         email = self._optional(row, "email", warnings, line)
@@ -430,7 +508,7 @@ class RowChecker:
         for other in row.get("other_establishments") or []:
             try:
                 validate_siret(other["siret"])
-                place = self._place(other)
+                place = self._place(other, warnings, line)
             except (Rejected, ValidationError) as error:
                 reason = error.reason if isinstance(error, Rejected) else error.messages[0]
                 warnings.append(
