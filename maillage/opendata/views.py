@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from maillage.membership.permissions import Action, can
 from maillage.opendata.forms import MappingForm, UploadForm
-from maillage.opendata.models import ImportProblem, ImportRun
+from maillage.opendata.models import FieldReview, ImportProblem, ImportRun
 from maillage.opendata.readers import FileRefused, make_reader
 from maillage.opendata.services.imports import REPORT_COLUMNS, counts_per_reason, start_run
+from maillage.opendata.services.reviews import ReviewError, decide_review
 from maillage.opendata.tasks import run_import
 
 
@@ -179,3 +180,28 @@ def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rapport-import-{run.pk}.csv"'
     return response
+
+
+@login_required
+def import_reviews(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fields members edited since the last import: « garder » or « prendre la valeur importée »."""
+    run = _get_run_for_user(request, pk)
+    if request.method == "POST":
+        review = get_object_or_404(run.reviews, pk=request.POST.get("review", "0") or 0)
+        try:
+            decide_review(
+                review=review, user=request.user, take=request.POST.get("choice") == "take"
+            )
+        except ReviewError as error:
+            messages.error(request, str(error))
+        return redirect("opendata:import_reviews", pk=run.pk)
+    reviews = run.reviews.select_related("organisation")
+    return render(
+        request,
+        "opendata/import_reviews.html",
+        {
+            "run": run,
+            "pending": reviews.filter(status=FieldReview.Status.PENDING),
+            "decided": reviews.exclude(status=FieldReview.Status.PENDING),
+        },
+    )

@@ -14,10 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils.text import slugify
 
 from maillage.core.datasets import file_checksum, is_already_loaded, read_csv, record_load
-from maillage.core.text import fold
+from maillage.core.text import fold, slug_of
 from maillage.core.validators import validate_coordinates_in_france, validate_siret
 from maillage.directory.models import (
     EssFamily,
@@ -271,7 +270,7 @@ def _write(candidates: dict[str, _Candidate], report: DemoLoadReport) -> None:
     for candidate in new:
         row, siret = candidate.row, candidate.row["siret"]
         name, brand = row["name"].strip(), row["brand"].strip()
-        base_slug = row["slug"] or slugify(f"{name}-{row['department']}")
+        base_slug = row["slug"] or slug_of(f"{name}-{row['department']}")
         sector_ids = sector_index.sectors_for(candidate.naf.code_compact) if candidate.naf else []
         description = row["description"].strip()
         candidate.sector_ids = sector_ids

@@ -5,9 +5,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from maillage.core.text import slug_of
 from maillage.directory.models import (
     Establishment,
     Organisation,
@@ -120,7 +120,7 @@ def check_identity(
 
 
 def unique_slug(name: str) -> str:
-    base = slugify(name)[:240] or "organisation"
+    base = slug_of(name)[:240] or "organisation"
     slug, number = base, 2
     while Organisation.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
