@@ -8,7 +8,6 @@ are flagged for review, never merged.
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import EmailValidator
@@ -31,7 +30,7 @@ from maillage.directory.models import (
     Organisation,
     StructureKind,
 )
-from maillage.directory.services.demo import CommuneResolver, city_search_key
+from maillage.directory.services.demo import CommuneResolver
 from maillage.directory.validation import place_on_map, postal_code_error
 from maillage.opendata.readers.base import RowProblem
 from maillage.opendata.services.text import fast_fold
@@ -109,11 +108,6 @@ def field_label(name: str) -> str:
     return name.replace("_", " ")
 
 
-@lru_cache(maxsize=100_000)
-def _city_key(city: str) -> str:
-    return city_search_key(city)
-
-
 def _is_luhn_siret(number: str) -> bool:
     """The fast path of the SIRET check; stdnum explains the failures (and La Poste's rule)."""
     if len(number) != 14 or not number.isdigit():
@@ -176,9 +170,6 @@ class RowChecker:
         self.source = source
         self.resolver = CommuneResolver()
         self._resolved: dict[tuple, object] = {}
-        self.by_name: dict[str, list] = {}
-        for commune in self.resolver.communes.values():
-            self.by_name.setdefault(commune.search_name, []).append(commune)
         self.naf = dict(NafCode.objects.values_list("code_compact", "label"))
         self.naf_ids = dict(NafCode.objects.values_list("code_compact", "code"))
         self.legal_forms = set(LegalForm.objects.filter(level=3).values_list("code", flat=True))
@@ -361,19 +352,9 @@ class RowChecker:
         return self._resolved[key]
 
     def _check_city_fits(self, commune, city: str, postal_code: str) -> None:
-        """A code of one commune with the name of another, elsewhere, is an error, not a guess."""
-        key = _city_key(city)
-        if commune.search_name == key or commune.search_name.startswith(key):
-            return
-        named = self.by_name.get(key, [])
-        if named:
-            codes = sorted({code for c in named for code in self.resolver.codes_of[c.insee_code]})
-            raise Rejected(
-                "postal_code",
-                postal_code,
-                f"Le code postal {postal_code} ne correspond pas à la commune {city} "
-                f"(codes possibles : {', '.join(codes[:10])}).",
-            )
+        message = self.resolver.city_mismatch(commune, city, postal_code)
+        if message:
+            raise Rejected("postal_code", postal_code, message)
 
     def _check_not_seen(self, line: int, siret: str, rna: str, source_id: str) -> None:
         if siret:
