@@ -446,3 +446,18 @@ class SearchChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id or '*'} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SharedVersion(models.Model):
+    """A version counter every process reads, for settings without a shared cache (a development
+    server next to a `manage.py` import): see search/cache.py and DIRECTORY_VERSION_STORE."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("version partagée")
+        verbose_name_plural = _("versions partagées")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
