@@ -74,6 +74,13 @@ class ImportRun(TimeStampedModel):
         return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
 
     @property
+    def counts_text(self) -> str:
+        """The counts so far, in the report's words and plurals (the progress fragment)."""
+        from maillage.opendata.services.imports import summary  # the services import the models
+
+        return summary(self, final=self.is_finished)
+
+    @property
     def percent(self) -> int:
         if self.is_finished:
             return 100

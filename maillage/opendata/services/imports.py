@@ -11,7 +11,6 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from maillage.directory.models import Organisation
@@ -20,6 +19,7 @@ from maillage.directory.search.changes import directory_changed
 from maillage.opendata.models import ImportProblem, ImportRun
 from maillage.opendata.readers import FileRefused, RowProblem, make_reader
 from maillage.opendata.services.checks import RowChecker, field_label
+from maillage.opendata.services.text import plural
 from maillage.opendata.services.upsert import CREATED, UNCHANGED, UPDATED, Upsert
 
 BATCH_SIZE = 1000
@@ -190,16 +190,7 @@ def _finish(run: ImportRun, status: str, message: str) -> ImportRun:
     return run
 
 
-def plural(singular: str, plural_form: str, count: int) -> str:
-    """ngettext where the French source strings are their own catalogue: French says « 0 mise à
-    jour » (singular up to 1), which gettext's fallback rule (n != 1) does not know."""
-    language = get_language() or "fr"
-    return ngettext(
-        singular, plural_form, (1 if count <= 1 else count) if language.startswith("fr") else count
-    )
-
-
-def summary(run: ImportRun) -> str:
+def summary(run: ImportRun, *, final: bool = True) -> str:
     """'3 créées, 1 mise à jour, 10 inchangées, 2 lignes rejetées' — and the no-op said plainly."""
     if run.status == ImportRun.Status.REFUSED:
         return run.message
@@ -244,7 +235,7 @@ def summary(run: ImportRun) -> str:
     text = ", ".join(part % counts for part in parts) + "."
     if run.is_dry_run:
         text = _("Essai à blanc, rien n'est enregistré : %(counts)s") % {"counts": text}
-    elif not run.created_count and not run.updated_count:
+    elif final and not run.created_count and not run.updated_count:
         text += " " + _("Rien n'a changé : l'annuaire était déjà à jour de ce fichier.")
     return text
 
@@ -279,7 +270,7 @@ def counts_per_reason(run: ImportRun) -> list[tuple[str, str, int]]:
     for kind, field, reason in run.problems.values_list("kind", "field", "reason").iterator(
         chunk_size=2000
     ):
-        general = re.sub(r"«[^»]*»|\d{5,}|ligne \d+|\([^)]*\)", "…", reason)
+        general = re.sub(r"«[^»]*»|\d{5,}|ligne \d+", "…", re.sub(r" ?\([^)]*\)", "", reason))
         label = field_label(field)
         key = (kind, f"{label[:1].upper()}{label[1:]} — {general}" if field else general)
         counts[key] = counts.get(key, 0) + 1

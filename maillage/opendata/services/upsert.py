@@ -39,7 +39,7 @@ from maillage.opendata.services.checks import (
     Candidate,
     field_label,
 )
-from maillage.opendata.services.text import fast_fold
+from maillage.opendata.services.text import fast_fold, plural
 from maillage.territory.models import Commune
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
@@ -173,10 +173,10 @@ class Upsert:
             field="siret",
             value=candidate.siret or candidate.organisation["rna"],
             reason=(
-                f"Ligne non importée : elle désigne la fiche « {current['name']} », dont le "
-                f"SIREN ({current['siren'] or 'aucun'}) n'est pas celui de la ligne "
-                f"({candidate.organisation['siren']}). Une fiche n'est jamais fusionnée avec une "
-                "autre entreprise : à examiner par l'animation."
+                "Ligne non importée : la fiche qu'elle désigne a un autre SIREN, et une fiche "
+                "n'est jamais fusionnée avec une autre entreprise ; à examiner par l'animation "
+                f"(« {current['name']} », SIREN {current['siren'] or 'absent'} au lieu de "
+                f"{candidate.organisation['siren']})."
             ),
         )
 
@@ -211,8 +211,8 @@ class Upsert:
                         field="city",
                         value=f"{candidate.organisation['name']} ({candidate.commune_name})",
                         reason=(
-                            f"« {candidate.organisation['name']} » ({candidate.commune_name}) "
-                            "est hors de votre territoire : ligne non écrite."
+                            "Hors de votre territoire : ligne non écrite "
+                            f"(« {candidate.organisation['name']} », {candidate.commune_name})."
                         ),
                     )
                 )
@@ -255,8 +255,14 @@ class Upsert:
             field=next(iter(plan.held))[1],
             value=plan.candidate.organisation["name"],
             reason=(
-                f"« {plan.candidate.organisation['name']} » : {labels} modifié(s) par un membre "
-                "depuis le dernier import ; la valeur importée attend votre choix."
+                plural(
+                    "Modifié par un membre depuis le dernier import : la valeur importée attend "
+                    "votre choix (« %(name)s » : %(labels)s).",
+                    "Modifiés par un membre depuis le dernier import : les valeurs importées "
+                    "attendent votre choix (« %(name)s » : %(labels)s).",
+                    len(plan.held),
+                )
+                % {"name": plan.candidate.organisation["name"], "labels": labels}
             ),
         )
 

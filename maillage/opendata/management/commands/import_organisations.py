@@ -9,11 +9,11 @@ from maillage.opendata.models import ImportFormat, ImportProblem, ImportRun
 from maillage.opendata.services.imports import (
     counts_per_reason,
     import_organisations,
-    plural,
     start_run,
     write_report,
 )
 from maillage.opendata.services.mapping import read_mapping_file
+from maillage.opendata.services.text import plural
 
 
 class Command(BaseCommand):
