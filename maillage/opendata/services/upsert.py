@@ -231,6 +231,13 @@ class Upsert:
                 key = (pk, subject, change.get("field", ""))
                 if key not in last or last[key][0] <= when:
                     last[key] = (when, source in PERSON_SOURCES)
+        # Values an animator already chose to keep out: not asked again.
+        kept = set(
+            FieldReview.objects.filter(
+                organisation_id__in={p.organisation_id for p in plans},
+                status=FieldReview.Status.KEPT,
+            ).values_list("organisation_id", "field", "imported_value")
+        )
         subjects = (
             (ChangeRecord.Subject.ORGANISATION, "changes"),
             (ChangeRecord.Subject.ESTABLISHMENT, "establishment_changes"),
@@ -239,10 +246,12 @@ class Upsert:
             for subject, attribute in subjects:
                 changes = getattr(plan, attribute)
                 for name in list(changes):
-                    if last.get(
-                        (plan.organisation_id, subject, name.removesuffix("_id")), (0, False)
-                    )[1]:
-                        plan.held[(subject, name)] = changes.pop(name)
+                    key = (plan.organisation_id, subject, name.removesuffix("_id"))
+                    if not last.get(key, (0, False))[1]:
+                        continue
+                    old, new = changes.pop(name)
+                    if (plan.organisation_id, name, str(new)) not in kept:
+                        plan.held[(subject, name)] = (old, new)
             if not (plan.changes or plan.establishment_changes or plan.new_kinds):
                 plan.action = UNCHANGED
 
@@ -387,8 +396,7 @@ class Upsert:
         self._record_sources([p for p in plans if p.action not in (CREATED, SKIPPED)], now)
 
     def _store_reviews(self, plans: list[Plan]) -> None:
-        """One review per held field, unless the same imported value already waits or was
-        refused (« garder ») before."""
+        """One review per held field, unless the same imported value already waits."""
         if not plans:
             return
         known = set(

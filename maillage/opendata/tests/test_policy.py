@@ -159,10 +159,11 @@ def test_keeping_the_members_value_is_not_asked_again_for_the_same_value(tmp_pat
     run(path)
     animator = PlatformRoleFactory(departement_id="86").user
     decide_review(review=FieldReview.objects.get(), user=animator, take=False)
-    run(path, source="autre")
+    again = run(path, source="autre")
     organisation.refresh_from_db()
     assert organisation.website == "https://membre.fr"
     assert FieldReview.objects.count() == 1
+    assert not again.problems.filter(kind=ImportProblem.Kind.REVIEW).exists()
 
 
 def test_the_review_page_offers_both_choices_and_applies_one(client, tmp_path, edited):
