@@ -322,3 +322,24 @@ def test_the_report_names_fields_in_words_not_keys(tmp_path):
     reasons = [reason for _kind, reason, _count in counts_per_reason(result)]
     assert reasons[0].startswith("Code postal — ")
     assert "postal_code" not in reasons[0]
+
+
+def test_the_hostile_policy_file_gives_one_report_line_per_bad_value():
+    """tests/data/bad/import_policy.csv: every row is created, the bad values dropped or fixed."""
+    path = Path(__file__).resolve().parents[3] / "tests" / "data" / "bad" / "import_policy.csv"
+    result = run(path)
+    assert result.created_count == 10
+    problems = {(p.line, p.field, p.kind) for p in result.problems.all()}
+    assert problems == {
+        (2, "website", ImportProblem.Kind.WARNING),
+        (3, "website", ImportProblem.Kind.WARNING),
+        (4, "website", ImportProblem.Kind.WARNING),
+        (5, "phone", ImportProblem.Kind.WARNING),
+        (6, "phone", ImportProblem.Kind.WARNING),
+        (7, "latitude", ImportProblem.Kind.APPROXIMATE),
+        (10, "kinds", ImportProblem.Kind.WARNING),
+    }
+    assert result.approximate_count == 2
+    assert not Organisation.objects.exclude(website="").exists()
+    assert not Organisation.objects.exclude(phone="").exists()
+    assert Organisation.objects.get(name="Œuvre ligature").slug.startswith("oeuvre-")
