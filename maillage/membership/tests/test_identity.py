@@ -9,7 +9,7 @@ from maillage.directory.models import Organisation
 from maillage.directory.tests.factories import located_organisation, make_siren, make_siret
 from maillage.membership.models import Membership
 from maillage.membership.services.api_tokens import create_api_token
-from maillage.membership.tests.factories import MembershipFactory
+from maillage.membership.tests.factories import MembershipFactory, PlatformRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,6 @@ def test_the_creation_form_refuses_the_siren_of_another_organisation(client, off
 def test_an_animator_of_the_profile_may_set_a_siren_another_profile_holds(
     client, official, squatter
 ):
-    from maillage.membership.tests.factories import PlatformRoleFactory
-
     organisation, _admin = squatter
     client.force_login(PlatformRoleFactory(departement_id="86").user)
     client.post(

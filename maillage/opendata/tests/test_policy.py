@@ -1,14 +1,17 @@
 """Row-level policy of imports: identity, territory, members' edits, places, wording (docs/opendata.md)."""
 
+import json
 from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillage.directory.models import EssFamily, Establishment, Organisation
 from maillage.directory.tests.factories import located_organisation, make_siren, make_siret
 from maillage.membership.models import ChangeRecord, Membership
+from maillage.membership.services.api_tokens import create_api_token
 from maillage.membership.services.organisations import update_organisation
 from maillage.membership.tests.factories import MembershipFactory, PlatformRoleFactory, UserFactory
 from maillage.opendata.models import FieldReview, ImportProblem, ImportRun
@@ -272,12 +275,28 @@ def test_an_import_drops_a_website_without_domain_or_a_phone_without_number(
     [({"website": "https://www.monsite"}, "website"), ({"phone": "appelez-nous"}, "phone")],
 )
 def test_the_profile_service_refuses_them_too(vienne, data, field):
-    from django.core.exceptions import ValidationError
-
     organisation, _siret = vienne
     with pytest.raises(ValidationError) as error:
         update_organisation(organisation=organisation, user=UserFactory(), data=data)
     assert field in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"website": "https://www.monsite"}, "website"), ({"phone": "appelez-nous"}, "phone")],
+)
+def test_the_api_refuses_them_too(client, vienne, data, field):
+    organisation, _siret = vienne
+    member = MembershipFactory(organisation=organisation).user
+    raw = create_api_token(user=member, organisation=organisation, name="Script")[1]
+    response = client.patch(
+        f"/api/v1/organisations/{organisation.pk}",
+        data=json.dumps(data),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == field
 
 
 def test_the_slug_of_an_oeuvre_keeps_its_ligature_as_oe(tmp_path):
