@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillage.core.text import slug_of
+from maillage.core.validators import compact_digits
 from maillage.directory.models import (
     Establishment,
     Organisation,
@@ -109,6 +110,7 @@ def check_identity(
     """A SIREN (or a SIRET's) that another profile already holds is refused: taking it over goes
     through a claim that an animator reviews (docs/security.md, « Usurpation d'identité par
     SIRET »). The animators of the profile and platform admins are that review."""
+    siren = compact_digits(siren)
     if not siren or siren == organisation.siren:
         return
     owner = identity_owner(siren, exclude_pk=organisation.pk)
