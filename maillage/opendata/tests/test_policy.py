@@ -87,7 +87,7 @@ def test_an_animator_import_does_not_write_a_profile_outside_their_territory(tmp
     organisation.refresh_from_db()
     assert organisation.website == "https://clain.fr"
     assert result.problems.get().kind == ImportProblem.Kind.TERRITORY
-    assert "hors de votre territoire" in result.problems.get().reason
+    assert "Recyclerie du Clain" in result.problems.get().value
 
 
 def test_an_animator_import_creates_no_profile_outside_their_territory(tmp_path):

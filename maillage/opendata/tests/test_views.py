@@ -69,7 +69,7 @@ def test_confirming_then_running_imports_and_shows_the_report(animator_client):
     assert Organisation.objects.count() == 2
     page = animator_client.get(detail_url).content.decode()
     assert "2 créées" in page
-    assert "hors de votre territoire" in page
+    assert "Hors de votre territoire" in page
     # A second click does not run it again.
     animator_client.post(reverse("opendata:import_execute", args=[run.pk]))
     assert Organisation.objects.count() == 2
