@@ -23,6 +23,7 @@ from maillage.opendata.models import FieldReview, ImportProblem, ImportRun
 from maillage.opendata.readers import FileRefused, make_reader
 from maillage.opendata.services.imports import REPORT_COLUMNS, counts_per_reason, start_run
 from maillage.opendata.services.reviews import ReviewError, decide_review
+from maillage.opendata.services.upsert import changed_organisations
 from maillage.opendata.tasks import run_import
 
 
@@ -94,6 +95,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for kind, reason, count in counts_per_reason(run)[:20]
         ]
         context["problems"] = run.problems.all()[:100]
+        context["changed"] = changed_organisations(run)[:100]
     return render(request, "opendata/import_detail.html", context)
 
 

@@ -218,8 +218,11 @@ def save_establishment(
             pk=establishment.pk, organisation=organisation
         )
         before = snapshot(current, ESTABLISHMENT_FIELDS)
+    point_before = (current.latitude, current.longitude)
     for name, value in data.items():
         setattr(current, name, "" if value is None and name in ("name", "address") else value)
+    if (current.latitude, current.longitude) != point_before:
+        current.is_approximate_location = False  # a point a person chose is not the centre
     if current.siret == "":
         current.siret = None
     if current.siret:

@@ -437,25 +437,20 @@ class Upsert:
         run = self.run
 
         def send() -> None:
+            written = {
+                organisation.pk: labels for organisation, labels in changed_organisations(run)
+            }
+            held: dict[int, list[str]] = {}
+            for pk, label in FieldReview.objects.filter(run=run).values_list(
+                "organisation_id", "label"
+            ):
+                held.setdefault(pk, []).append(label)
             for organisation in Organisation.objects.filter(pk__in=organisations):
-                records = ChangeRecord.objects.filter(
-                    organisation=organisation,
-                    source=ChangeRecord.Source.IMPORT,
-                    summary__startswith=run_label(run),
-                )
-                fields = sorted(
-                    {change["label"] for record in records for change in record.changes}
-                )
-                reviews = list(
-                    FieldReview.objects.filter(run=run, organisation=organisation).values_list(
-                        "label", flat=True
-                    )
-                )
                 send_profile_imported(
                     organisation=organisation,
                     run_label=run_label(run),
-                    fields=fields,
-                    held=reviews,
+                    fields=written.get(organisation.pk, []),
+                    held=held.get(organisation.pk, []),
                 )
 
         transaction.on_commit(send)
@@ -690,3 +685,15 @@ class Upsert:
 def run_label(run: ImportRun) -> str:
     """How the history and the e-mails name a run: « Import n° 12 « source » (fichier.csv) »."""
     return f"Import n° {run.pk} « {run.source} » ({run.file_name})"[:200]
+
+
+def changed_organisations(run: ImportRun) -> list[tuple[Organisation, list[str]]]:
+    """The profiles a run updated, with the labels of the fields it wrote: the report names
+    them, the e-mails to their administrators list the same fields."""
+    fields: dict[int, set[str]] = {}
+    for pk, changes in ChangeRecord.objects.filter(
+        source=ChangeRecord.Source.IMPORT, summary__startswith=f"{run_label(run)}, ligne "
+    ).values_list("organisation_id", "changes"):
+        fields.setdefault(pk, set()).update(change["label"] for change in changes)
+    organisations = Organisation.objects.filter(pk__in=fields).order_by("name")
+    return [(organisation, sorted(fields[organisation.pk])) for organisation in organisations]

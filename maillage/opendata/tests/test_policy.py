@@ -12,7 +12,7 @@ from maillage.directory.models import EssFamily, Establishment, Organisation
 from maillage.directory.tests.factories import located_organisation, make_siren, make_siret
 from maillage.membership.models import ChangeRecord, Membership
 from maillage.membership.services.api_tokens import create_api_token
-from maillage.membership.services.organisations import update_organisation
+from maillage.membership.services.organisations import save_establishment, update_organisation
 from maillage.membership.tests.factories import MembershipFactory, PlatformRoleFactory, UserFactory
 from maillage.opendata.models import FieldReview, ImportProblem, ImportRun
 from maillage.opendata.services.imports import (
@@ -214,6 +214,16 @@ def test_the_administrators_get_one_email_per_run(
     assert len(mail.outbox) == 1  # « Autre structure » has no administrator
 
 
+def test_the_report_page_names_the_profiles_the_run_changed(client, tmp_path, vienne):
+    organisation, siret = vienne
+    animator = PlatformRoleFactory(departement_id="86").user
+    result = run(write(tmp_path, row(siret=siret, website="https://autre.fr")), user=animator)
+    client.force_login(animator)
+    page = client.get(reverse("opendata:import_detail", args=[result.pk])).content.decode()
+    assert "1 fiche modifiée par cet import" in page
+    assert "Recyclerie du Clain</a> : " in page
+
+
 # Places.
 
 
@@ -253,6 +263,19 @@ def test_a_real_point_replaces_an_approximate_one(tmp_path):
     run(write(tmp_path, row(name="Bientôt placée", siret=siret, point=("46.59", "0.35"))))
     establishment = Establishment.objects.get(siret=siret)
     assert (establishment.latitude, establishment.is_approximate_location) == (46.59, False)
+
+
+def test_a_point_a_member_sets_is_no_longer_approximate(tmp_path):
+    run(write(tmp_path, row(name="Sans point", point=("", ""))))
+    establishment = Establishment.objects.get(organisation__name="Sans point")
+    save_establishment(
+        organisation=establishment.organisation,
+        user=UserFactory(),
+        data={"latitude": 46.59, "longitude": 0.35},
+        establishment=establishment,
+    )
+    establishment.refresh_from_db()
+    assert not establishment.is_approximate_location
 
 
 # Values, names and words.
