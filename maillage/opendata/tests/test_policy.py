@@ -215,7 +215,7 @@ def test_the_administrators_get_one_email_per_run(
 
 
 def test_the_report_page_names_the_profiles_the_run_changed(client, tmp_path, vienne):
-    organisation, siret = vienne
+    _organisation, siret = vienne
     animator = PlatformRoleFactory(departement_id="86").user
     result = run(write(tmp_path, row(siret=siret, website="https://autre.fr")), user=animator)
     client.force_login(animator)
