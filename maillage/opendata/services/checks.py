@@ -30,15 +30,15 @@ from maillage.directory.models import (
     Organisation,
     StructureKind,
 )
-from maillage.directory.services.demo import CommuneResolver
+from maillage.directory.services.demo import (
+    ASSOCIATION_KINDS,
+    ESUS_BY_RIGHT_KINDS,
+    CommuneResolver,
+)
 from maillage.directory.validation import place_on_map, postal_code_error
 from maillage.opendata.readers.base import RowProblem
 from maillage.opendata.services.text import fast_fold
 
-# Kinds that are associations by law (AI) or almost always (GEIQ), as for the demo data.
-ASSOCIATION_KINDS = {"AI", "GEIQ"}
-# SIAE, EA and ESAT hold the ESUS agreement by right (code du travail, art. L3332-17-1).
-ESUS_BY_RIGHT_KINDS = {"EI", "ETTI", "ACI", "AI", "EITI", "EA", "ESAT"}
 FAMILY_ALIASES = {fold(str(label)): value for value, label in EssFamily.choices} | {
     value: value for value in EssFamily.values
 }
