@@ -20,3 +20,6 @@ DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  
 # The in-memory directory index is built before answering, so a search sees the test's data.
 DIRECTORY_MEMORY_INDEX = "sync"
 MATCHING_MEMORY_INDEX = "sync"
+# Directory versions in the per-process cache, as before; the database store has its own test
+# (maillage/directory/tests/test_shared_version.py).
+DIRECTORY_VERSION_STORE = "cache"

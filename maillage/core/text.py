@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.text import slugify
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -17,3 +19,10 @@ def fold(text: str) -> str:
 def search_terms(query: str) -> list[str]:
     """The folded words of a query, for an AND of contains-filters."""
     return [word for word in fold(query).split() if word]
+
+
+def slug_of(text: str) -> str:
+    """The one slug function: ligatures spelled out first, so « Œuvre » gives « oeuvre », not
+    « uvre » as slugify alone does (it drops what NFKD cannot make ASCII)."""
+    spelled = (text or "").replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
+    return slugify(spelled.replace("Æ", "Ae").replace("ß", "ss"))

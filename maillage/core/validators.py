@@ -1,8 +1,10 @@
 """Validators for French identifiers and places; every message names what is wrong, in French."""
 
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fr import siren as stdnum_siren
@@ -154,11 +156,12 @@ def validate_text(value: str) -> None:
 
 
 def validate_phone(value: str) -> None:
-    """Digits with the usual separators and an optional leading +: 2 (short numbers such as 3949
-    or 15) to 20 digits."""
+    """Digits with the usual separators and an optional leading +: 4 (short numbers such as 3949)
+    to 20 digits: « appelez-nous » or « 12 » is not a number people can dial. Shared by forms,
+    API and imports."""
     validate_one_line(value)
     digits = sum(character.isdigit() for character in value)
-    if not PHONE_PATTERN.match(value) or not 2 <= digits <= 20:
+    if not PHONE_PATTERN.match(value) or not 4 <= digits <= 20:
         raise ValidationError(
             _(
                 "Le téléphone « %(value)s » doit être un numéro : des chiffres, avec espaces, "
@@ -167,3 +170,25 @@ def validate_phone(value: str) -> None:
             code="phone_format",
             params={"value": value},
         )
+
+
+def validate_website(value: str) -> None:
+    """A public address: a host with a top-level domain, not « localhost », an IP address or
+    « www.monsite » (Django's URLValidator takes « monsite » for the domain there)."""
+    message = _(
+        "L'adresse web « %(value)s » est incomplète : il manque le domaine de premier niveau "
+        "(ex. https://www.exemple.fr)."
+    )
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError(message, code="website", params={"value": value}) from None
+    host = (urlsplit(value).hostname or "").rstrip(".")
+    labels = host.split(".")
+    if (
+        len(labels) < 2
+        or labels[-1].isdigit()
+        or not labels[-1].replace("-", "").isalnum()
+        or (labels[0] == "www" and len(labels) < 3)
+    ):
+        raise ValidationError(message, code="website", params={"value": value})

@@ -18,6 +18,7 @@ from maillage.core.validators import (
     validate_siren,
     validate_siret,
     validate_text,
+    validate_website,
 )
 from maillage.directory.naming import readable_name
 from maillage.directory.querysets import OrganisationQuerySet
@@ -251,7 +252,9 @@ class Organisation(TimeStampedModel):
         NafCode, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("code NAF")
     )
     description = models.TextField(_("présentation"), blank=True, validators=[validate_text])
-    website = models.URLField(_("site web"), max_length=300, blank=True)
+    website = models.URLField(
+        _("site web"), max_length=300, blank=True, validators=[validate_website]
+    )
     email = models.EmailField(_("e-mail public"), blank=True)
     phone = models.CharField(
         _("téléphone public"), max_length=30, blank=True, validators=[validate_phone]
@@ -364,6 +367,11 @@ class Establishment(TimeStampedModel):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     is_head_office = models.BooleanField(_("siège"), default=False)
+    # An import or the demo placed it at its commune's centre (the source gave no point, or a
+    # point far from the commune): on the map and in radius searches, said to be approximate.
+    is_approximate_location = models.BooleanField(
+        _("position approximative (centre de la commune)"), default=False
+    )
     # H3 cells of the point at three resolutions (edges of about 69, 10 and 1.4 km): map
     # clusters group by them and radius searches prefilter on them.
     h3_r3 = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
@@ -453,3 +461,18 @@ class SearchChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id or '*'} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SharedVersion(models.Model):
+    """A version counter every process reads, for settings without a shared cache (a development
+    server next to a `manage.py` import): see search/cache.py and DIRECTORY_VERSION_STORE."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("version partagée")
+        verbose_name_plural = _("versions partagées")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"

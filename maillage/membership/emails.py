@@ -81,6 +81,29 @@ def keepers_of(organisation: Organisation) -> list[str]:
     return admins or animators_of(organisation)
 
 
+def send_profile_imported(
+    *, organisation: Organisation, run_label: str, fields: list[str], held: list[str]
+) -> None:
+    """To the administrators of a profile an import changed (one e-mail per run), with the
+    fields written and those kept for an animator's choice."""
+    admins = sorted(
+        Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    _send(
+        template="profile_imported",
+        context={
+            "organisation": organisation,
+            "run_label": run_label,
+            "fields": fields,
+            "held": held,
+            "url": absolute(reverse("membership:organisation_history", args=[organisation.slug])),
+        },
+        recipients=admins,
+    )
+
+
 def send_suggestion_received(suggestion: Suggestion) -> None:
     organisation = suggestion.organisation
     _send(

@@ -35,6 +35,7 @@ class Action(StrEnum):
     DECIDE_CLAIM = "decide_claim"
     GRANT_PLATFORM_ROLE = "grant_platform_role"
     VIEW_DASHBOARD = "view_dashboard"
+    IMPORT_ORGANISATION = "import_organisation"
 
 
 # Actions on one organisation that its members, its animators and platform admins may do.
@@ -66,6 +67,40 @@ def animates(user: User | AnonymousUser, organisation: Organisation) -> bool:
     if scope is None:
         return False
     return Organisation.objects.filter(scope, pk=organisation.pk).exists()
+
+
+def commune_scope(user: User | AnonymousUser) -> Q | None:
+    """The communes of the territories a user animates, as a filter on Commune; None if none."""
+    if not user.is_authenticated:
+        return None
+    scope = None
+    for role in PlatformRole.objects.filter(user=user, kind=PlatformRole.Kind.ANIMATOR):
+        if role.region_id:
+            part = Q(departement__region_id=role.region_id)
+        elif role.departement_id:
+            part = Q(departement_id=role.departement_id)
+        else:
+            part = Q(epci_id=role.epci_id)
+        scope = part if scope is None else scope | part
+    return scope
+
+
+def editable_by(user: User | AnonymousUser, organisation_ids: set[int]) -> set[int]:
+    """`can(user, EDIT_ORGANISATION, …)` for many organisations in one query (imports, row by
+    row): members, the animators of their territory and platform admins."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if is_platform_admin(user):
+        return set(organisation_ids)
+    keepers = Q(memberships__user=user)
+    scope = animator_scope(user)
+    if scope is not None:
+        keepers |= scope
+    return set(
+        Organisation.objects.filter(keepers, pk__in=organisation_ids)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def membership_of(user: User | AnonymousUser, organisation: Organisation) -> Membership | None:
@@ -103,6 +138,10 @@ def can(
     if action in (Action.VIEW_DASHBOARD, Action.CONFIGURE_COLLEGES):
         return animator_scope(user) is not None
     assert organisation is not None, f"{action} needs an organisation"
+    if action == Action.IMPORT_ORGANISATION:  # who imports, and may edit this profile
+        return can(user, Action.VIEW_DASHBOARD) and can(
+            user, Action.EDIT_ORGANISATION, organisation
+        )
     membership = membership_of(user, organisation)
     if action == Action.CLAIM_ORGANISATION:
         return membership is None

@@ -54,6 +54,10 @@ class ImportRun(TimeStampedModel):
     unchanged_count = models.PositiveIntegerField(_("inchangées"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejetées"), default=0)
     duplicate_count = models.PositiveIntegerField(_("doublons possibles"), default=0)
+    approximate_count = models.PositiveIntegerField(
+        _("placées au centre de leur commune"), default=0
+    )
+    review_count = models.PositiveIntegerField(_("valeurs à arbitrer"), default=0)
     message = models.TextField(_("message"), blank=True)
     # The first rows and the guessed mapping, read once by the isolated reader (never by the
     # page itself): headers, mapping, rows, detail, notices.
@@ -73,6 +77,13 @@ class ImportRun(TimeStampedModel):
         return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
 
     @property
+    def counts_text(self) -> str:
+        """The counts so far, in the report's words and plurals (the progress fragment)."""
+        from maillage.opendata.services.imports import summary  # the services import the models
+
+        return summary(self, final=self.is_finished)
+
+    @property
     def percent(self) -> int:
         if self.is_finished:
             return 100
@@ -88,6 +99,13 @@ class ImportProblem(models.Model):
         REJECTED = "rejected", _("Ligne rejetée")
         WARNING = "warning", _("Valeur ignorée")
         DUPLICATE = "duplicate", _("Doublon possible à vérifier")
+        IDENTITY = "identity", _("SIREN différent : non fusionnée")
+        TERRITORY = "territory", _("Hors de votre territoire : non écrite")
+        REVIEW = "review", _("Modifié par un membre : à arbitrer")
+        APPROXIMATE = "approx", _("Position approximative")
+
+    # Lines of these kinds are not written (the others are written, some values aside).
+    NOT_WRITTEN = (Kind.REJECTED, Kind.IDENTITY, Kind.TERRITORY)
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="problems")
     kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
@@ -102,7 +120,14 @@ class ImportProblem(models.Model):
         verbose_name_plural = _("problèmes d'import")
 
     def __str__(self) -> str:
-        return f"ligne {self.line} · {self.field} · {self.reason}"
+        return f"ligne {self.line} · {self.field_label} · {self.reason}"
+
+    @property
+    def field_label(self) -> str:
+        """The report names fields in French words (« code postal »), never by their key."""
+        from maillage.opendata.services.checks import field_label  # checks import the models
+
+        return field_label(self.field) if self.field else ""
 
 
 class SourceRecord(models.Model):
@@ -134,3 +159,38 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.source_id} → {self.organisation_id}"
+
+
+class FieldReview(models.Model):
+    """A value an import brought for a field a member edited since: kept until an animator
+    chooses « garder » (the member's value) or « prendre la valeur importée » (docs/opendata.md)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À arbitrer")
+        KEPT = "kept", _("Valeur du membre gardée")
+        TAKEN = "taken", _("Valeur importée prise")
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="reviews")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_reviews"
+    )
+    establishment_id = models.PositiveIntegerField(null=True, blank=True)
+    field = models.CharField(_("champ"), max_length=50)
+    label = models.CharField(_("libellé"), max_length=100)
+    current_value = models.TextField(_("valeur du membre"), blank=True)
+    imported_value = models.TextField(_("valeur importée"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("arbitré le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "field", "pk"]
+        verbose_name = _("valeur importée à arbitrer")
+        verbose_name_plural = _("valeurs importées à arbitrer")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.label} · {self.get_status_display()}"

@@ -9,6 +9,7 @@ with a worker it returns at once. Without JavaScript a button starts the import.
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from maillage.core.csv_safe import csv_writer
 from maillage.membership.permissions import Action, can
 from maillage.opendata.forms import MappingForm, UploadForm
-from maillage.opendata.models import ImportProblem, ImportRun
+from maillage.opendata.models import FieldReview, ImportProblem, ImportRun
 from maillage.opendata.services.imports import (
     REPORT_COLUMNS,
     counts_per_reason,
@@ -29,6 +30,8 @@ from maillage.opendata.services.imports import (
     start_run,
     stored_preview,
 )
+from maillage.opendata.services.reviews import ReviewError, decide_review
+from maillage.opendata.services.upsert import changed_organisations
 from maillage.opendata.tasks import preview_import, run_import
 
 
@@ -87,6 +90,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for kind, reason, count in counts_per_reason(run)[:20]
         ]
         context["problems"] = run.problems.all()[:100]
+        context["changed"] = changed_organisations(run)[:100]
     return render(request, "opendata/import_detail.html", context)
 
 
@@ -160,7 +164,7 @@ def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                 [
                     problem.line,
                     ImportProblem.Kind(problem.kind).label,
-                    problem.field,
+                    problem.field_label,
                     problem.value,
                     problem.reason,
                 ]
@@ -169,3 +173,28 @@ def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rapport-import-{run.pk}.csv"'
     return response
+
+
+@login_required
+def import_reviews(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fields members edited since the last import: « garder » or « prendre la valeur importée »."""
+    run = _get_run_for_user(request, pk)
+    if request.method == "POST":
+        review = get_object_or_404(run.reviews, pk=request.POST.get("review", "0") or 0)
+        try:
+            decide_review(
+                review=review, user=request.user, take=request.POST.get("choice") == "take"
+            )
+        except ReviewError as error:
+            messages.error(request, str(error))
+        return redirect("opendata:import_reviews", pk=run.pk)
+    reviews = run.reviews.select_related("organisation")
+    return render(
+        request,
+        "opendata/import_reviews.html",
+        {
+            "run": run,
+            "pending": reviews.filter(status=FieldReview.Status.PENDING),
+            "decided": reviews.exclude(status=FieldReview.Status.PENDING),
+        },
+    )

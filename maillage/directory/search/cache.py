@@ -4,6 +4,11 @@ Counting and faceting a word most organisations contain reads most of the table;
 is the same for every visitor until the directory changes. Entries are keyed by the filters
 and by a directory version that every write bumps, so nothing stale is ever served. A second
 version moves only when points appear, move or disappear: the map's cells depend on nothing else.
+
+The versions live where every process sees them: the shared cache (Redis) when there is one,
+else the database (`SharedVersion`), so that an import run by `manage.py` next to a development
+server (per-process memory caches) reaches its searches at once. `DIRECTORY_VERSION_STORE`
+(`auto`, `cache` or `database`) overrides the choice.
 """
 
 import hashlib
@@ -11,7 +16,12 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from maillage.directory.models import SharedVersion
 
 VERSION_KEY = "directory:version"
 PLACES_VERSION_KEY = "directory:places-version"
@@ -19,12 +29,35 @@ TIMEOUT_SECONDS = 15 * 60
 T = TypeVar("T")
 
 
+def versions_in_database() -> bool:
+    """Whether the versions need the database: the cache is not shared between processes."""
+    store = getattr(settings, "DIRECTORY_VERSION_STORE", "auto")
+    if store != "auto":
+        return store == "database"
+    backend = settings.CACHES["default"]["BACKEND"]
+    return backend.endswith(("LocMemCache", "DummyCache"))
+
+
 def version_of(key: str) -> int:
     """Starts from the clock, not 1: a cleared cache must never bring back an old version."""
+    if versions_in_database():
+        value = SharedVersion.objects.filter(key=key).values_list("value", flat=True).first()
+        if value is None:
+            value = time.time_ns()
+            try:
+                with transaction.atomic():
+                    SharedVersion.objects.create(key=key, value=value)
+            except IntegrityError:  # another process created it meanwhile
+                return SharedVersion.objects.get(key=key).value
+        return value
     return cache.get_or_set(key, time.time_ns, timeout=None)
 
 
 def bump(key: str, *, by: int = 1) -> None:
+    if versions_in_database():
+        if not SharedVersion.objects.filter(key=key).update(value=F("value") + by):
+            version_of(key)
+        return
     try:
         cache.incr(key, by)
     except ValueError:

@@ -8,16 +8,16 @@ code, a malformed website) drop that field only and are reported as warnings.
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils.text import slugify
 
 from maillage.core.datasets import file_checksum, is_already_loaded, read_csv, record_load
-from maillage.core.text import fold
+from maillage.core.text import fold, slug_of
 from maillage.core.validators import validate_coordinates_in_france, validate_siret
 from maillage.directory.models import (
     EssFamily,
@@ -30,7 +30,7 @@ from maillage.directory.models import (
 )
 from maillage.directory.search.changes import directory_changed
 from maillage.directory.services.profile import NafSectorIndex, build_search_text, fold_parts
-from maillage.directory.validation import postal_code_error
+from maillage.directory.validation import place_on_map, postal_code_error
 from maillage.territory.models import Commune, PostalCode
 
 DATASET_NAME = "demo-siae"
@@ -60,6 +60,7 @@ class DemoLoadReport:
     rejected: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     skipped: bool = False
+    approximate: int = 0  # organisations placed at their commune's centre
 
 
 class RowRejected(Exception):
@@ -74,6 +75,7 @@ class Place:
     postal_code: str
     latitude: float | None
     longitude: float | None
+    is_approximate: bool = False
 
 
 class CommuneResolver:
@@ -87,8 +89,25 @@ class CommuneResolver:
             self.by_postal_code[code].append(self.communes[insee_code])
             self.codes_of[insee_code].append(code)
         self.by_departement: dict[str, list[Commune]] = defaultdict(list)
+        self.by_name: dict[str, list[Commune]] = defaultdict(list)
         for commune in self.communes.values():
             self.by_departement[commune.departement_id].append(commune)
+            self.by_name[commune.search_name].append(commune)
+
+    def city_mismatch(self, commune: Commune, city: str, postal_code: str) -> str | None:
+        """A postal code of one commune written with the name of another, elsewhere: an error,
+        not a guess (imports and the demo alike). None when the name fits."""
+        key = city_search_key(city)
+        if not key or commune.search_name == key or commune.search_name.startswith(key):
+            return None
+        named = self.by_name.get(key, [])
+        if not named:
+            return None
+        codes = sorted({code for c in named for code in self.codes_of[c.insee_code]})
+        return (
+            f"Le code postal {postal_code} ne correspond pas à la commune {city} "
+            f"(codes possibles : {', '.join(codes[:10])})."
+        )
 
     def resolve(
         self,
@@ -126,6 +145,7 @@ class CommuneResolver:
         return None
 
 
+@lru_cache(maxsize=100_000)  # imports ask for the same cities row after row
 def city_search_key(city: str) -> str:
     """'ST PIERRE CEDEX 2' → 'saint pierre', comparable with Commune.search_name."""
     words = fold(city).split()
@@ -139,7 +159,9 @@ def _squared_distance(commune: Commune, latitude: float, longitude: float) -> fl
     return (commune.latitude - latitude) ** 2 + (commune.longitude - longitude) ** 2
 
 
-def _place_of(row: dict, line: int, resolver: CommuneResolver) -> Place:
+def _place_of(row: dict, line: int, resolver: CommuneResolver, warnings: list[RowProblem]) -> Place:
+    """The importer's rules (docs/opendata.md): postal code and city consistent, the point near
+    its commune or else its centre, flagged approximate."""
     latitude = float(row["latitude"]) if row["latitude"] else None
     longitude = float(row["longitude"]) if row["longitude"] else None
     if latitude is not None:
@@ -173,9 +195,17 @@ def _place_of(row: dict, line: int, resolver: CommuneResolver) -> Place:
         departement_code=commune.departement_id,
         is_known_code=postal_code in resolver.by_postal_code,
     )
+    message = message or resolver.city_mismatch(commune, row["city"], postal_code)
     if message:
         raise RowRejected(RowProblem(line, "postcode", postal_code, message))
-    return Place(commune, postal_code, latitude, longitude)
+    placed = place_on_map(commune, latitude, longitude)
+    if placed.far_km is not None:
+        warnings.append(
+            RowProblem(
+                line, "latitude", f"{latitude},{longitude}", placed.far_message(commune.name)
+            )
+        )
+    return Place(commune, postal_code, placed.latitude, placed.longitude, placed.is_approximate)
 
 
 def _check_required(row: dict, line: int) -> None:
@@ -234,7 +264,7 @@ def _read_candidates(path: Path, report: DemoLoadReport) -> dict[str, _Candidate
                 raise RowRejected(
                     RowProblem(line, "kind", row["kind"], "Type de structure inconnu.")
                 )
-            place = _place_of(row, line, resolver)
+            place = _place_of(row, line, resolver, report.warnings)
         except RowRejected as rejected:
             report.rejected.append(rejected.problem)
             continue
@@ -271,7 +301,7 @@ def _write(candidates: dict[str, _Candidate], report: DemoLoadReport) -> None:
     for candidate in new:
         row, siret = candidate.row, candidate.row["siret"]
         name, brand = row["name"].strip(), row["brand"].strip()
-        base_slug = row["slug"] or slugify(f"{name}-{row['department']}")
+        base_slug = row["slug"] or slug_of(f"{name}-{row['department']}")
         sector_ids = sector_index.sectors_for(candidate.naf.code_compact) if candidate.naf else []
         description = row["description"].strip()
         candidate.sector_ids = sector_ids
@@ -298,6 +328,7 @@ def _write(candidates: dict[str, _Candidate], report: DemoLoadReport) -> None:
         )
     Organisation.objects.bulk_create([c.organisation for c in new], batch_size=500)
     report.organisations_created = len(new)
+    report.approximate = sum(1 for candidate in new if candidate.place.is_approximate)
     report.organisations_unchanged = len(existing)
     _write_links(new)
 
@@ -313,6 +344,7 @@ def _write_links(candidates: list[_Candidate]) -> None:
             commune=candidate.place.commune,
             latitude=candidate.place.latitude,
             longitude=candidate.place.longitude,
+            is_approximate_location=candidate.place.is_approximate,
             is_head_office=True,
         )
         for candidate in candidates

@@ -1,9 +1,12 @@
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from maillage.core.geo import haversine_km
 from maillage.directory.models import Establishment, Organisation
 from maillage.directory.services.demo import city_search_key, load_demo_organisations
+from maillage.directory.validation import FAR_FROM_COMMUNE_KM
 
 SAMPLE = Path(__file__).parent / "data" / "siae_sample.csv"
 
@@ -109,11 +112,38 @@ def test_a_forced_reload_creates_nothing_and_overwrites_nothing(report):
     assert Establishment.objects.count() == 4
 
 
-def test_the_real_demo_file_loads_3827_organisations_and_rejects_8_sirets():
+def test_the_real_demo_file_loads_3809_organisations_with_the_importers_rules():
+    """8 wrong SIRETs, and the 18 rows whose postal code is another commune's (the importer
+    refuses them too: one rule for places)."""
     report = load_demo_organisations(force=True)
-    assert Organisation.objects.count() == 3827
-    assert len(report.rejected) == 8
-    assert {problem.field for problem in report.rejected} == {"siret"}
+    assert Organisation.objects.count() == 3809
+    rejected = Counter(problem.field for problem in report.rejected)
+    assert rejected["siret"] == 8
+    assert sum(rejected.values()) == 8 + 18
+    assert rejected["postcode"] + rejected["siret"] == 26
+
+
+def test_the_demo_places_far_points_at_their_communes_centre_and_says_so():
+    report = load_demo_organisations(force=True)
+    far = [w for w in report.warnings if w.field == "latitude"]
+    assert far and all("position approximative" in w.reason for w in far)
+    assert report.approximate >= len(far)
+    approximate = Establishment.objects.filter(is_approximate_location=True).select_related(
+        "commune"
+    )
+    assert approximate.count() == report.approximate
+    for establishment in approximate:
+        assert establishment.latitude == establishment.commune.latitude
+    # No loaded point lies farther than the rule allows from its commune.
+    located = Establishment.objects.filter(commune__latitude__isnull=False, latitude__isnull=False)
+    for establishment in located.select_related("commune"):
+        distance = haversine_km(
+            establishment.latitude,
+            establishment.longitude,
+            establishment.commune.latitude,
+            establishment.commune.longitude,
+        )
+        assert distance <= FAR_FROM_COMMUNE_KM
 
 
 @pytest.mark.parametrize(

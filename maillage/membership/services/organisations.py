@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.core.ratelimit import hit_by_account
+from maillage.core.text import slug_of
 from maillage.core.validators import compact_digits
 from maillage.directory.models import (
     Establishment,
@@ -16,7 +17,9 @@ from maillage.directory.models import (
     default_valid_until,
 )
 from maillage.directory.services.profile import refresh_search_text
+from maillage.directory.validation import identity_owner, identity_taken_error
 from maillage.membership.models import ChangeRecord, Membership
+from maillage.membership.permissions import Action, can
 from maillage.membership.services.history import diff, record_change, snapshot
 
 # The fields of a profile its members edit; identifiers of origin and search data stay out.
@@ -113,8 +116,25 @@ def _save_relations(organisation: Organisation, relations: dict[str, Any]) -> No
             getattr(organisation, name).set(values)
 
 
+def check_identity(
+    *, organisation: Organisation, siren: str, field: str, user: User | None
+) -> None:
+    """A SIREN (or a SIRET's) that another profile already holds is refused: taking it over goes
+    through a claim that an animator reviews (docs/security.md, « Usurpation d'identité par
+    SIRET »). The animators of the profile and platform admins are that review."""
+    siren = compact_digits(siren)
+    if not siren or siren == organisation.siren:
+        return
+    owner = identity_owner(siren, exclude_pk=organisation.pk)
+    if owner is None:
+        return
+    if user is not None and organisation.pk and can(user, Action.DECIDE_CLAIM, organisation):
+        return
+    raise ValidationError({field: identity_taken_error(siren, owner)})
+
+
 def unique_slug(name: str) -> str:
-    base = slugify(name)[:240] or "organisation"
+    base = slug_of(name)[:240] or "organisation"
     slug, number = base, 2
     while Organisation.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
@@ -134,6 +154,8 @@ def update_organisation(
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
     tracked = [*PROFILE_FIELDS, "valid_until"]
     before = snapshot(current, tracked)
+    if data.get("siren"):
+        check_identity(organisation=current, siren=data["siren"], field="siren", user=user)
     relations = _apply(current, data)
     current.valid_until = max(current.valid_until, default_valid_until())
     current.full_clean()
@@ -162,6 +184,11 @@ def create_organisation(
     _check_fields(data, PROFILE_FIELDS)
     _check_fields(head_office, ESTABLISHMENT_FIELDS)
     organisation = Organisation(source=CREATED_HERE)
+    siret = head_office.get("siret") or ""
+    check_identity(
+        organisation=organisation, siren=data.get("siren") or "", field="siren", user=None
+    )
+    check_identity(organisation=organisation, siren=siret[:9], field="siret", user=None)
     relations = _apply(organisation, data)
     organisation.slug = unique_slug(organisation.brand or organisation.name)
     organisation.full_clean()
@@ -205,10 +232,15 @@ def save_establishment(
             pk=establishment.pk, organisation=organisation
         )
         before = snapshot(current, ESTABLISHMENT_FIELDS)
+    point_before = (current.latitude, current.longitude)
     for name, value in data.items():
         setattr(current, name, "" if value is None and name in ("name", "address") else value)
+    if (current.latitude, current.longitude) != point_before:
+        current.is_approximate_location = False  # a point a person chose is not the centre
     if current.siret == "":
         current.siret = None
+    if current.siret:
+        check_identity(organisation=organisation, siren=current.siret[:9], field="siret", user=user)
     if current.is_head_office:
         organisation.establishments.exclude(pk=current.pk).update(is_head_office=False)
     current.full_clean()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from maillage.membership.tests.factories import (
     UserFactory,
     published_charter,
 )
+from maillage.opendata.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -243,6 +245,28 @@ def _decide_claim(stage: Stage) -> bool:
     return claim.status == Claim.Status.ACCEPTED
 
 
+def _import_organisation(stage: Stage) -> bool:
+    """Upload a file whose row changes the profile's website, map it, run it."""
+    organisation = stage.organisation
+    siret = organisation.establishments.get().siret
+    data = f"Nom,SIRET,Code postal,Ville,Site web\n{organisation.name},{siret},86000,Poitiers,https://importe.example.org\n"
+    stage.client.post(
+        reverse("opendata:import_list"),
+        {"file": SimpleUploadedFile("adherents.csv", data.encode()), "format": "csv"},
+    )
+    run = ImportRun.objects.order_by("pk").last()
+    if run is None:
+        return False
+    columns = ["name", "siret", "postal_code", "city", "website"]
+    stage.client.post(
+        reverse("opendata:import_start", args=[run.pk]),
+        {f"column_{index}": name for index, name in enumerate(columns)},
+    )
+    stage.client.post(reverse("opendata:import_execute", args=[run.pk]))
+    organisation.refresh_from_db()
+    return organisation.website == "https://importe.example.org"
+
+
 def _grant_platform_role(stage: Stage) -> bool:
     someone = UserFactory()
     stage.client.post(
@@ -271,6 +295,7 @@ ATTEMPTS: dict[str, Callable[[Stage], bool]] = {
     Action.DECIDE_CLAIM: _decide_claim,
     Action.GRANT_PLATFORM_ROLE: _grant_platform_role,
     Action.VIEW_DASHBOARD: _view_dashboard,
+    Action.IMPORT_ORGANISATION: _import_organisation,
 }
 CELLS = read_matrix()
 

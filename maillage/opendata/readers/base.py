@@ -56,6 +56,7 @@ class RowProblem:
     field: str
     value: str
     reason: str
+    kind: str = ""  # an ImportProblem.Kind when it is not the row's own (rejected or warning)
 
 
 def value_problem(line: int, field: str, value: str) -> RowProblem | None:

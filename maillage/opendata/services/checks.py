@@ -8,30 +8,38 @@ are flagged for review, never merged.
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import EmailValidator
 
 from maillage.core.text import fold
 from maillage.core.validators import (
     compact_digits,
     validate_coordinates_in_france,
+    validate_phone,
     validate_rna,
     validate_siren,
     validate_siret,
+    validate_website,
 )
 from maillage.directory.families import ess_family_of_legal_form
-from maillage.directory.models import EssFamily, LegalForm, NafCode, StructureKind
-from maillage.directory.services.demo import CommuneResolver, city_search_key
-from maillage.directory.validation import postal_code_error
+from maillage.directory.models import (
+    EssFamily,
+    Establishment,
+    LegalForm,
+    NafCode,
+    Organisation,
+    StructureKind,
+)
+from maillage.directory.services.demo import (
+    ASSOCIATION_KINDS,
+    ESUS_BY_RIGHT_KINDS,
+    CommuneResolver,
+)
+from maillage.directory.validation import place_on_map, postal_code_error
 from maillage.opendata.readers.base import RowProblem
 from maillage.opendata.services.text import fast_fold
 
-# Kinds that are associations by law (AI) or almost always (GEIQ), as for the demo data.
-ASSOCIATION_KINDS = {"AI", "GEIQ"}
-# SIAE, EA and ESAT hold the ESUS agreement by right (code du travail, art. L3332-17-1).
-ESUS_BY_RIGHT_KINDS = {"EI", "ETTI", "ACI", "AI", "EITI", "EA", "ESAT"}
 FAMILY_ALIASES = {fold(str(label)): value for value, label in EssFamily.choices} | {
     value: value for value in EssFamily.values
 }
@@ -49,7 +57,39 @@ ORGANISATION_FIELDS = (
     "phone",
     "description",
 )
-ESTABLISHMENT_FIELDS = ("siret", "address", "postal_code", "commune_id", "latitude", "longitude")
+ESTABLISHMENT_FIELDS = (
+    "siret",
+    "address",
+    "postal_code",
+    "commune_id",
+    "latitude",
+    "longitude",
+    "is_approximate_location",
+)
+# Values of the « Type » column that are not structure kinds but ESS families or legal forms
+# (issue 23): (family, legal form code or None).
+TYPE_ALIASES = {
+    "association": (EssFamily.ASSOCIATION, "9220"),
+    "association loi 1901": (EssFamily.ASSOCIATION, "9220"),
+    "scop": (EssFamily.COOPERATIVE, None),
+    "scic": (EssFamily.COOPERATIVE, None),
+    "cae": (EssFamily.COOPERATIVE, None),
+    "coop": (EssFamily.COOPERATIVE, None),
+    "cooperative": (EssFamily.COOPERATIVE, None),
+    "mutuelle": (EssFamily.MUTUELLE, None),
+    "fondation": (EssFamily.FONDATION, "9300"),
+    "esus": (EssFamily.COMPANY, None),
+    "societe commerciale de l ess": (EssFamily.COMPANY, None),
+}
+# Import columns that are not model fields, for the report's labels.
+COLUMN_LABELS = {
+    "city": "commune",
+    "kinds": "type de structure",
+    "naf": "code NAF",
+    "legal_form": "catégorie juridique",
+    "source_id": "identifiant dans la source",
+    "departement": "département",
+}
 UNKNOWN_CODE = {
     "naf": "Code NAF inconnu de la nomenclature NAF rév. 2",
     "legal_form": "Catégorie juridique inconnue (code INSEE à 4 chiffres attendu)",
@@ -57,9 +97,16 @@ UNKNOWN_CODE = {
 MAX_LENGTHS = {"brand": 255, "address": 255, "phone": 30, "website": 300, "email": 254}
 
 
-@lru_cache(maxsize=100_000)
-def _city_key(city: str) -> str:
-    return city_search_key(city)
+def field_label(name: str) -> str:
+    """The words a person reads for an import column (« code postal », not « postal_code »)."""
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    for model in (Organisation, Establishment):
+        try:
+            return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name.replace("_", " ")
 
 
 def _is_luhn_siret(number: str) -> bool:
@@ -124,9 +171,6 @@ class RowChecker:
         self.source = source
         self.resolver = CommuneResolver()
         self._resolved: dict[tuple, object] = {}
-        self.by_name: dict[str, list] = {}
-        for commune in self.resolver.communes.values():
-            self.by_name.setdefault(commune.search_name, []).append(commune)
         self.naf = dict(NafCode.objects.values_list("code_compact", "label"))
         self.naf_ids = dict(NafCode.objects.values_list("code_compact", "code"))
         self.legal_forms = set(LegalForm.objects.filter(level=3).values_list("code", flat=True))
@@ -152,7 +196,7 @@ class RowChecker:
         if len(name) > 255:
             raise Rejected("name", name[:40] + "…", "Nom trop long (255 caractères au plus).")
         siret, siren, rna = self._identifiers(row)
-        establishment = self._place(row)
+        establishment = self._place(row, warnings, line)
         establishment["siret"] = siret or None
         establishment["address"] = self._optional(row, "address", warnings, line)
         commune = self.resolver.communes[establishment["commune_id"]]
@@ -160,19 +204,20 @@ class RowChecker:
         if not source_id:
             source_id = f"{fold(name)}@{commune.insee_code}"[:100]
         self._check_not_seen(line, siret, rna, source_id)
-        kinds = self._kinds(row, warnings, line)
+        kinds, typed_family, typed_form = self._kinds(row, warnings, line)
         organisation = {
             "name": name,
             "brand": self._optional(row, "brand", warnings, line),
             "siren": siren,
             "rna": rna,
-            "legal_form_id": self._code(row, "legal_form", self.legal_forms, warnings, line),
-            "ess_family": self._family(row, kinds, warnings, line),
+            "legal_form_id": self._code(row, "legal_form", self.legal_forms, warnings, line)
+            or (typed_form if typed_form in self.legal_forms else None),
+            "ess_family": self._family(row, kinds, warnings, line) or typed_family,
             "is_esus": bool(ESUS_BY_RIGHT_KINDS & set(kinds)),
             "naf_id": None,
             "website": self._website(row, warnings, line),
             "email": self._email(row, warnings, line),
-            "phone": self._optional(row, "phone", warnings, line),
+            "phone": self._validated(row, "phone", validate_phone, warnings, line),
             "description": row.get("description", "").strip(),
         }
         if organisation["brand"] == name:
@@ -222,7 +267,7 @@ class RowChecker:
                 raise Rejected("siren", row.get("siren", ""), error.messages[0]) from None
         return siret, siret[:9] if siret else siren, rna
 
-    def _place(self, row: dict) -> dict:
+    def _place(self, row: dict, warnings: list[RowProblem], line: int) -> dict:
         latitude, longitude = row.get("latitude", "").strip(), row.get("longitude", "").strip()
         if bool(latitude) != bool(longitude):
             raise Rejected(
@@ -273,11 +318,23 @@ class RowChecker:
         )
         if message:
             raise Rejected("postal_code", postal_code, message)
+        placed = place_on_map(commune, *(point or (None, None)))
+        if placed.far_km is not None:
+            warnings.append(
+                RowProblem(
+                    line,
+                    "latitude",
+                    f"{latitude},{longitude}",
+                    placed.far_message(commune.name),
+                    kind="approx",
+                )
+            )
         return {
             "postal_code": postal_code,
             "commune_id": commune.insee_code,
-            "latitude": point[0] if point else None,
-            "longitude": point[1] if point else None,
+            "latitude": placed.latitude,
+            "longitude": placed.longitude,
+            "is_approximate_location": placed.is_approximate,
         }
 
     def _resolve(self, postal_code: str, city: str, departement: str):
@@ -296,19 +353,9 @@ class RowChecker:
         return self._resolved[key]
 
     def _check_city_fits(self, commune, city: str, postal_code: str) -> None:
-        """A code of one commune with the name of another, elsewhere, is an error, not a guess."""
-        key = _city_key(city)
-        if commune.search_name == key or commune.search_name.startswith(key):
-            return
-        named = self.by_name.get(key, [])
-        if named:
-            codes = sorted({code for c in named for code in self.resolver.codes_of[c.insee_code]})
-            raise Rejected(
-                "postal_code",
-                postal_code,
-                f"Le code postal {postal_code} ne correspond pas à la commune {city} "
-                f"(codes possibles : {', '.join(codes[:10])}).",
-            )
+        message = self.resolver.city_mismatch(commune, city, postal_code)
+        if message:
+            raise Rejected("postal_code", postal_code, message)
 
     def _check_not_seen(self, line: int, siret: str, rna: str, source_id: str) -> None:
         if siret:
@@ -341,6 +388,7 @@ class RowChecker:
                         "siren",
                         siren,
                         f"Doublon possible : même SIREN que la ligne {first} (un autre établissement ?).",
+                        kind="duplicate",
                     )
                 )
         name_key = hash(
@@ -354,6 +402,7 @@ class RowChecker:
                     "name",
                     candidate.organisation["name"],
                     f"Doublon possible : même nom dans la même commune que la ligne {first}.",
+                    kind="duplicate",
                 )
             )
 
@@ -379,8 +428,12 @@ class RowChecker:
             return None
         return value or None
 
-    def _kinds(self, row: dict, warnings: list[RowProblem], line: int) -> list[str]:
-        kinds = []
+    def _kinds(
+        self, row: dict, warnings: list[RowProblem], line: int
+    ) -> tuple[list[str], str, str | None]:
+        """Structure kinds, and the ESS family and legal form that the « Type » column may name
+        instead (« ASSOCIATION », « SCOP »…); only values that are none of these are reported."""
+        kinds, family, legal_form = [], "", None
         for part in row.get("kinds", "").replace(";", ",").replace("/", ",").split(","):
             code = part.strip().upper()
             if not code:
@@ -388,11 +441,13 @@ class RowChecker:
             if code in self.kind_codes:
                 if code not in kinds:
                     kinds.append(code)
+            elif fold(code) in TYPE_ALIASES:
+                family, legal_form = TYPE_ALIASES[fold(code)]
             else:
                 warnings.append(
                     RowProblem(line, "kinds", part, "Type de structure inconnu : ignoré.")
                 )
-        return kinds
+        return kinds, family, legal_form
 
     def _family(self, row, kinds, warnings, line) -> str:
         text = row.get("ess_family", "").strip()
@@ -412,15 +467,19 @@ class RowChecker:
         website = self._optional(row, "website", warnings, line)
         if website and website.lower().startswith("www."):
             website = f"https://{website}"
-        if website:
+        return self._validated({"website": website}, "website", validate_website, warnings, line)
+
+    def _validated(self, row, name: str, validate, warnings, line) -> str:
+        """An optional value checked by the validator the forms and the API use; dropped with
+        its message when wrong."""
+        value = self._optional(row, name, warnings, line)
+        if value:
             try:
-                URLValidator()(website)
-            except ValidationError:
-                warnings.append(
-                    RowProblem(line, "website", website, "Adresse web invalide : ignorée.")
-                )
+                validate(value)
+            except ValidationError as error:
+                warnings.append(RowProblem(line, name, value, f"{error.messages[0]} Ignoré."))
                 return ""
-        return website
+        return value
 
     def _email(self, row, warnings, line) -> str:
         email = self._optional(row, "email", warnings, line)
@@ -440,7 +499,7 @@ class RowChecker:
         for other in row.get("other_establishments") or []:
             try:
                 validate_siret(other["siret"])
-                place = self._place(other)
+                place = self._place(other, warnings, line)
             except (Rejected, ValidationError) as error:
                 reason = error.reason if isinstance(error, Rejected) else error.messages[0]
                 warnings.append(

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillage.core.csv_safe import csv_writer
 from maillage.directory.models import Organisation
@@ -29,7 +30,8 @@ from maillage.opendata.models import ImportProblem, ImportRun
 from maillage.opendata.readers import FileRefused, Preview, RowProblem
 from maillage.opendata.readers.isolated import IsolatedReader, ReaderCrashed
 from maillage.opendata.services.categories import CategoryLinker
-from maillage.opendata.services.checks import RowChecker
+from maillage.opendata.services.checks import RowChecker, field_label
+from maillage.opendata.services.text import plural
 from maillage.opendata.services.upsert import CREATED, UNCHANGED, UPDATED, Upsert
 
 BATCH_SIZE = 1000
@@ -216,12 +218,9 @@ def _run_batches(
             continue  # committed by an earlier attempt; checked again only to know the file's keys
         kind = ImportProblem.Kind.REJECTED if candidate is None else None
         for problem in row_problems:
-            problem_kind = kind or (
-                ImportProblem.Kind.DUPLICATE
-                if problem.reason.startswith("Doublon")
-                else ImportProblem.Kind.WARNING
+            problems.append(
+                _problem(run, kind or problem.kind or ImportProblem.Kind.WARNING, problem)
             )
-            problems.append(_problem(run, problem_kind, problem))
         if candidate:
             candidates.append(candidate)
             if row.get("categories"):
@@ -235,6 +234,7 @@ def _run_batches(
             if progress:
                 progress(run)
     _commit_batch(run, upsert, candidates, problems, last_line, read, categories)
+    upsert.notify()
     if progress:
         progress(run)
 
@@ -263,8 +263,9 @@ def _commit_batch(
         run.created_count += sum(1 for p in plans if p.action == CREATED)
         run.updated_count += sum(1 for p in plans if p.action == UPDATED)
         run.unchanged_count += sum(1 for p in plans if p.action == UNCHANGED)
-        run.rejected_count += sum(1 for p in problems if p.kind == ImportProblem.Kind.REJECTED)
+        run.rejected_count += sum(1 for p in problems if p.kind in ImportProblem.NOT_WRITTEN)
         run.duplicate_count += sum(1 for p in problems if p.kind == ImportProblem.Kind.DUPLICATE)
+        run.approximate_count += sum(1 for p in plans if p.is_approximate)
         run.rows_read = max(run.rows_read, read)
         run.checkpoint_line = max(run.checkpoint_line, last_line)
         run.save()
@@ -300,24 +301,53 @@ def _finish(run: ImportRun, status: str, message: str) -> ImportRun:
     return run
 
 
-def summary(run: ImportRun) -> str:
-    """'3 créées, 1 mise à jour, 10 inchangées, 2 rejetées' — and the no-op said plainly."""
+def summary(run: ImportRun, *, final: bool = True) -> str:
+    """'3 créées, 1 mise à jour, 10 inchangées, 2 lignes rejetées' — and the no-op said plainly."""
     if run.status == ImportRun.Status.REFUSED:
         return run.message
+    counts = {
+        "created": run.created_count,
+        "updated": run.updated_count,
+        "unchanged": run.unchanged_count,
+        "rejected": run.rejected_count,
+        "duplicates": run.duplicate_count,
+        "approximate": run.approximate_count,
+        "reviews": run.review_count,
+    }
     parts = [
-        f"{run.created_count} créée(s)",
-        f"{run.updated_count} mise(s) à jour",
-        f"{run.unchanged_count} inchangée(s)",
-        f"{run.rejected_count} ligne(s) rejetée(s)",
-        f"{run.duplicate_count} doublon(s) possible(s) à vérifier",
+        plural("%(created)s créée", "%(created)s créées", counts["created"]),
+        plural("%(updated)s mise à jour", "%(updated)s mises à jour", counts["updated"]),
+        plural("%(unchanged)s inchangée", "%(unchanged)s inchangées", counts["unchanged"]),
+        plural(
+            "%(rejected)s ligne non écrite", "%(rejected)s lignes non écrites", counts["rejected"]
+        ),
+        plural(
+            "%(duplicates)s doublon possible à vérifier",
+            "%(duplicates)s doublons possibles à vérifier",
+            counts["duplicates"],
+        ),
     ]
-    text = (
-        ("Essai à blanc, rien n'est enregistré : " if run.is_dry_run else "")
-        + ", ".join(parts)
-        + "."
-    )
-    if not run.created_count and not run.updated_count and not run.is_dry_run:
-        text += " Rien n'a changé : l'annuaire était déjà à jour de ce fichier."
+    if counts["approximate"]:
+        parts.append(
+            plural(
+                "%(approximate)s placée au centre de sa commune (position approximative)",
+                "%(approximate)s placées au centre de leur commune (position approximative)",
+                counts["approximate"],
+            )
+        )
+    if counts["reviews"]:
+        parts.append(
+            plural(
+                "%(reviews)s valeur modifiée par un membre, à arbitrer",
+                "%(reviews)s valeurs modifiées par un membre, à arbitrer",
+                counts["reviews"],
+            )
+        )
+    text = ", ".join(part % counts for part in parts) + "."
+    if run.is_dry_run:
+        text = _("Essai à blanc, rien n'est enregistré : %(counts)s") % {"counts": text}
+    elif final and not run.created_count and not run.updated_count:
+        text += " " + _("Rien n'a changé : l'annuaire était déjà à jour de ce fichier.")
     return text
 
 
@@ -331,7 +361,13 @@ def write_report(run: ImportRun, handle) -> int:
     count = 0
     for problem in run.problems.order_by("line", "pk").iterator(chunk_size=2000):
         writer.writerow(
-            [problem.line, problem.get_kind_display(), problem.field, problem.value, problem.reason]
+            [
+                problem.line,
+                problem.get_kind_display(),
+                problem.field_label,
+                problem.value,
+                problem.reason,
+            ]
         )
         count += 1
     return count
@@ -345,7 +381,8 @@ def counts_per_reason(run: ImportRun) -> list[tuple[str, str, int]]:
     for kind, field, reason in run.problems.values_list("kind", "field", "reason").iterator(
         chunk_size=2000
     ):
-        general = re.sub(r"«[^»]*»|\d{5,}|ligne \d+|\([^)]*\)", "…", reason)
-        key = (kind, f"{field}: {general}")
+        general = re.sub(r"«[^»]*»|\d{5,}|ligne \d+", "…", re.sub(r" ?\([^)]*\)", "", reason))
+        label = field_label(field)
+        key = (kind, f"{label[:1].upper()}{label[1:]} — {general}" if field else general)
         counts[key] = counts.get(key, 0) + 1
     return sorted(((k, r, n) for (k, r), n in counts.items()), key=lambda item: -item[2])

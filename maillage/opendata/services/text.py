@@ -7,6 +7,8 @@ removed with one regular expression; anything else goes through the general fold
 import re
 import unicodedata
 
+from django.utils.translation import get_language, ngettext
+
 from maillage.core.text import fold
 
 # U+0300–U+036F except U+034F, the only mark of the block that is not combining.
@@ -25,3 +27,12 @@ def fast_fold(text: str) -> str:
     if not stripped.isascii():
         return fold(text)
     return _NON_ALNUM.sub(" ", stripped).strip()
+
+
+def plural(singular: str, plural_form: str, count: int) -> str:
+    """ngettext where the French source strings are their own catalogue: French says « 0 mise à
+    jour » (singular up to 1), which gettext's fallback rule (n != 1) does not know."""
+    language = get_language() or "fr"
+    return ngettext(
+        singular, plural_form, (1 if count <= 1 else count) if language.startswith("fr") else count
+    )

@@ -22,11 +22,11 @@ def test_it_imports_and_writes_the_report(tmp_path, capsys):
         str(report),
     )
     output = capsys.readouterr().out
-    assert "2 créée(s)" in output
-    assert "[rejected] siret" in output
+    assert "2 créées" in output
+    assert "[Ligne rejetée] SIRET — " in output
     rows = list(csv.reader(report.open(encoding="utf-8-sig")))
     assert rows[0] == ["ligne", "nature", "champ", "valeur", "motif"]
-    assert rows[1][:3] == ["3", "Ligne rejetée", "siret"]
+    assert rows[1][:3] == ["3", "Ligne rejetée", "SIRET"]
 
 
 def test_a_dry_run_writes_nothing(capsys):

@@ -46,6 +46,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Démonstration : {report.read} lignes lues, {report.organisations_created} organisations "
                 f"créées, {report.organisations_unchanged} déjà présentes (jamais écrasées), {len(report.rejected)} lignes "
-                f"rejetées, {len(report.warnings)} avertissements."
+                f"rejetées, {len(report.warnings)} avertissements, {report.approximate} placées au "
+                "centre de leur commune (sans point, ou point à plus de 40 km : position approximative)."
             )
         )

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from maillage.opendata.models import ImportFormat, ImportRun
+from maillage.opendata.models import ImportFormat, ImportProblem, ImportRun
 from maillage.opendata.services.imports import (
     counts_per_reason,
     import_organisations,
@@ -13,6 +13,7 @@ from maillage.opendata.services.imports import (
     write_report,
 )
 from maillage.opendata.services.mapping import read_mapping_file
+from maillage.opendata.services.text import plural
 
 
 class Command(BaseCommand):
@@ -77,10 +78,11 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Import n° {run.pk} ({run.get_status_display()}) : {run.message}")
         for kind, reason, count in counts_per_reason(run)[:30]:
-            self.stdout.write(f"  {count:>7}  [{kind}] {reason}")
+            self.stdout.write(f"  {count:>7}  [{ImportProblem.Kind(kind).label}] {reason}")
         if options["report"]:
             with open(options["report"], "w", encoding="utf-8-sig", newline="") as handle:
                 written = write_report(run, handle)
-            self.stdout.write(f"Rapport : {options['report']} ({written} lignes)")
+            lines = plural("%(count)s ligne", "%(count)s lignes", written) % {"count": written}
+            self.stdout.write(f"Rapport : {options['report']} ({lines})")
         if run.status == ImportRun.Status.REFUSED:
             raise CommandError(run.message)

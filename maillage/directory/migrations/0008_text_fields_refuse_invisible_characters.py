@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0005_organisation_updated_index'),
+        ('directory', '0007_shared_version_counter'),
     ]
 
     operations = [

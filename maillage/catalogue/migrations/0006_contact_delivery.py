@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0003_saved_search_near'),
+        ('catalogue', '0005_text_fields_refuse_invisible_characters'),
     ]
 
     operations = [
