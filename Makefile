@@ -20,6 +20,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_catalogue
+	$(PY) manage.py load_demo_animation
 
 ## run: set everything up, then serve http://127.0.0.1:8000 (a second run keeps the data)
 run: setup

@@ -1,12 +1,17 @@
 """The buyer's journey of issue 22: home, « espaces verts » near Lyon within 20 km, insertion
-enterprises; the list and the map agree; an organisation's page opens. At 1280 and 390 px,
-with a screenshot of each step in docs/screenshots/buyer-*.png."""
+enterprises; the list and the map agree; an organisation's page opens; the buyer signs in,
+writes, and the message reaches the territory's animation (the demo organisations have no
+member nor e-mail). At 1280 and 390 px, with a screenshot of each step in
+docs/screenshots/buyer-*.png."""
 
 import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
+
+from e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -67,3 +72,25 @@ def test_a_buyer_finds_green_space_insertion_enterprises_near_lyon(sized_page, d
     expect(page).to_have_url(re.compile(r"/organisations/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     _shot(page, width, "4-organisation")
+
+    # Reaching the supplier: « Contacter » asks an anonymous visitor to sign in first.
+    from maillage.membership.tests.factories import PlatformRoleFactory, UserFactory
+
+    animator = PlatformRoleFactory(region_id="84", user__email="animation@cress-aura.test").user
+    buyer = UserFactory(email="achats@mairie-lyon.test")
+    profile_url = page.url
+    page.locator(".profile-contact").get_by_role("link", name="Contacter").click()
+    expect(page).to_have_url(re.compile(r"/compte/login/\?next=.*contacter"))
+    sign_in(page, buyer)
+    page.goto(profile_url)
+    page.locator(".profile-contact").get_by_role("link", name="Contacter").click()
+    expect(page.get_by_text("ne peut pas recevoir votre message directement")).to_be_visible()
+    page.get_by_label("Message").fill("Bonjour, pouvez-vous entretenir les espaces verts du parc ?")
+    _shot(page, width, "5-contact")
+    page.get_by_role("button", name="Envoyer le message").click()
+
+    expect(page.get_by_text("Votre message est confié à l'animation du territoire")).to_be_visible()
+    sent = [message for message in mail.outbox if animator.email in message.to]
+    assert len(sent) == 1 and sent[0].reply_to == [buyer.email]
+    assert "espaces verts du parc" in sent[0].body
+    _shot(page, width, "6-sent")

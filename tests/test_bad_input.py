@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from maillage.core.uploads import check_upload, safe_filename
+from maillage.core.validators import validate_one_line
 from maillage.directory.models import Organisation
 from maillage.directory.tests.factories import located_organisation
 from maillage.membership.models import Membership
@@ -173,12 +174,12 @@ def test_api_writes_with_markup_are_stored_as_typed_and_read_back_as_json(editor
     client.get(reverse("membership:account"))
     response = client.patch(
         f"/api/v1/organisations/{organisation.pk}",
-        data={"description": "<script>alert(1)</script> ♻️ \u202e"},
+        data={"description": "<script>alert(1)</script> ♻️ جمعية"},
         content_type="application/json",
         headers={"X-CSRFToken": client.cookies["csrftoken"].value},
     )
     assert response.status_code == 200
-    assert response.json()["description"] == "<script>alert(1)</script> ♻️ \u202e"
+    assert response.json()["description"] == "<script>alert(1)</script> ♻️ جمعية"
     assert response["Content-Type"].startswith("application/json")
 
 
@@ -265,6 +266,12 @@ def test_markup_in_an_establishments_name_and_address_is_shown_escaped(editor, t
         reverse("membership:establishment_add", args=[organisation.slug]),
         {"name": text, "address": text, "postal_code": "86100", "commune_name": "chatellerault"},
     )
+    try:
+        validate_one_line(text)
+    except ValidationError:  # a bidi override hides or reverses a name: refused, with the reason
+        assert response.status_code == 200
+        assert "caractère invisible" in response.content.decode()
+        return
     assert response.status_code == 302
     establishment = organisation.establishments.get(commune__name="Châtellerault")
     assert establishment.name == text.strip()

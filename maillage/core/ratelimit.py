@@ -103,9 +103,12 @@ def hit(action: str, key: str, rate: str) -> None:
         raise RateLimited(retry_after=window_start + limit.seconds - now or 1)
 
 
-def hit_by_address(request: HttpRequest, action: str, rate: str = "") -> None:
-    """Rate-limit `action` per client address; `rate` defaults to the action's rule."""
-    hit(action, client_address(request), rate or rate_of(action))
+def hit_by_address(client: HttpRequest | str, action: str, rate: str = "") -> None:
+    """Rate-limit `action` per client address; `rate` defaults to the action's rule. `client` is
+    the request, or its address already read by client_address (a service that counts only once
+    its checks have passed)."""
+    address = client if isinstance(client, str) else client_address(client)
+    hit(action, address, rate or rate_of(action))
 
 
 def hit_by_account(user: "AbstractBaseUser", action: str, rate: str = "") -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from maillage.catalogue import emails
 from maillage.catalogue.matching import Match, Party, match_organisations
 from maillage.catalogue.models import NeedReport, Side
-from maillage.core.ratelimit import hit, rate_of
+from maillage.core.ratelimit import hit_by_address
 from maillage.directory.models import Organisation
 
 REPORT_FIELDS = [
@@ -33,7 +33,7 @@ def submit_report(*, data: dict[str, Any], client: str) -> NeedReport:
     address's limit: the limit is hit after every check, just before the write."""
     report = NeedReport(**{name: data[name] for name in REPORT_FIELDS if name in data})
     report.full_clean()
-    hit("catalogue-need-report", client, rate_of("catalogue-need-report"))
+    hit_by_address(client, "catalogue-need-report")
     report.save()
     transaction.on_commit(lambda: emails.send_report_received(report))
     return report

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillage.catalogue.models import ContactMessage, Deal
+from maillage.catalogue.selectors import contact_route
 from maillage.catalogue.services import contacts
 from maillage.catalogue.tests.factories import BORDEAUX, need, offer, organisation_in
 from maillage.membership.services import claims
+from maillage.membership.services.demo import DEMO_ANIMATION_EMAIL, load_demo_animation
 from maillage.membership.tests.factories import (
     MembershipFactory,
     PlatformRoleFactory,
@@ -181,3 +183,12 @@ def test_the_animator_who_forwards_a_message_does_not_record_a_deal_for_it(
 
     assert response.status_code == 403
     assert not Deal.objects.exists()
+
+
+def test_a_demo_organisation_without_member_or_email_reaches_the_demo_animation():
+    organisation = organisation_in("69123")
+    load_demo_animation()
+
+    route = contact_route(organisation)
+
+    assert route.recipients == [DEMO_ANIMATION_EMAIL]

@@ -151,6 +151,12 @@ def _send_paths(world: dict):
         "send_freshness_reminder": lambda: membership_emails.send_freshness_reminder(
             organisation=w["organisation"], days=7, recipients=["a@exemple.test"], token="t"
         ),
+        "send_profile_imported": lambda: membership_emails.send_profile_imported(
+            organisation=w["organisation"],
+            run_label=w["listing"].title,
+            fields=["site web"],
+            held=["présentation"],
+        ),
         "send_suggestion_received": lambda: membership_emails.send_suggestion_received(
             w["suggestion"]
         ),

@@ -20,7 +20,7 @@ from functools import lru_cache
 from django.db import transaction
 from django.utils import timezone
 
-from maillage.core.geo import cells_of
+from maillage.core.geo import cells_of, published_coordinate
 from maillage.core.text import slug_of
 from maillage.directory.models import Establishment, Organisation, OrganisationSector, Sector
 from maillage.directory.services.profile import (
@@ -96,6 +96,14 @@ class Plan:
 
 def _is_empty(value) -> bool:
     return value in ("", None, False)
+
+
+def _is_same(name: str, new, old) -> bool:
+    """Coordinates are the same point at the precision exports publish (6 decimals, about 10 cm),
+    so that an export imported back changes nothing."""
+    if name in ("latitude", "longitude") and old is not None:
+        return published_coordinate(new) == published_coordinate(old)
+    return new == old
 
 
 class Upsert:
@@ -328,7 +336,7 @@ class Upsert:
                 if name == "is_approximate_location":
                     if new != target[name] and "latitude" in plan.establishment_changes:
                         plan.establishment_changes[name] = (target[name], new)
-                elif not _is_empty(new) and new != target[name]:
+                elif not _is_empty(new) and not _is_same(name, new, target[name]):
                     plan.establishment_changes[name] = (target[name], new)
         plan.new_kinds = [code for code in candidate.kinds if code not in kinds]
         if not (plan.changes or plan.establishment_changes or plan.new_kinds):
