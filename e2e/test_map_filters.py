@@ -13,7 +13,7 @@ FILTERS = {
     "q": "q=nettoyage",
     "commune": "commune=Lyon",
     "commune and radius": "commune=Lyon&radius_km=10",
-    "postal code": "commune=69008&radius_km=0",
+    "postal code": "commune=69008&radius_km=5",
     "sector": "sector=creation-et-entretien-des-espaces-verts",
     "kind": "kind=EI",
     "departement": "departement=69",
