@@ -25,7 +25,7 @@ def _numbers(field: str, text: str, count: int, example: str) -> list[float]:
     if len(numbers) != count or not all(math.isfinite(number) for number in numbers):
         raise SearchParameterError(
             field,
-            f"{field} attend {count} nombres séparés par des virgules, par exemple {example}.",
+            f"{count} nombres séparés par des virgules sont attendus, par exemple {example}.",
         )
     return numbers
 
@@ -33,7 +33,7 @@ def _numbers(field: str, text: str, count: int, example: str) -> list[float]:
 def _check_latitude_longitude(field: str, latitude: float, longitude: float) -> None:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise SearchParameterError(
-            field, f"{field} : latitude entre -90 et 90, longitude entre -180 et 180."
+            field, "La latitude doit être entre -90 et 90, la longitude entre -180 et 180."
         )
 
 
@@ -41,7 +41,7 @@ def parse_near(text: str) -> tuple[float, float] | None:
     """'46.58,0.34' → (latitude, longitude)."""
     if not text:
         return None
-    latitude, longitude = _numbers("near", text, 2, "near=46.58,0.34")
+    latitude, longitude = _numbers("near", text, 2, "46.58,0.34")
     _check_latitude_longitude("near", latitude, longitude)
     return latitude, longitude
 
@@ -50,10 +50,12 @@ def parse_radius(radius_km: float | None, near: tuple[float, float] | None) -> f
     if radius_km is None:
         return None
     if near is None:
-        raise SearchParameterError("radius_km", "radius_km demande aussi near=latitude,longitude.")
+        raise SearchParameterError(
+            "radius_km", "Un rayon demande aussi un centre : une commune, ou un point (near)."
+        )
     if not (0 < radius_km <= MAX_RADIUS_KM):
         raise SearchParameterError(
-            "radius_km", f"radius_km doit être compris entre 0 et {MAX_RADIUS_KM:.0f} km."
+            "radius_km", f"Le rayon doit être compris entre 0 et {MAX_RADIUS_KM:.0f} km."
         )
     return radius_km
 
@@ -62,15 +64,15 @@ def parse_bbox(text: str) -> BoundingBox | None:
     """'min_lon,min_lat,max_lon,max_lat' (GeoJSON order); a box across the antimeridian is refused."""
     if not text:
         return None
-    min_lon, min_lat, max_lon, max_lat = _numbers("bbox", text, 4, "bbox=-1.2,45.8,1.5,47.2")
+    min_lon, min_lat, max_lon, max_lat = _numbers("bbox", text, 4, "-1.2,45.8,1.5,47.2")
     _check_latitude_longitude("bbox", min_lat, min_lon)
     _check_latitude_longitude("bbox", max_lat, max_lon)
     if min_lat > max_lat:
-        raise SearchParameterError("bbox", "bbox : la latitude minimale dépasse la maximale.")
+        raise SearchParameterError("bbox", "La latitude minimale dépasse la maximale.")
     if min_lon > max_lon:
         raise SearchParameterError(
             "bbox",
-            "bbox : la longitude minimale dépasse la maximale ; une zone qui traverse "
+            "La longitude minimale dépasse la maximale ; une zone qui traverse "
             "l'antiméridien n'est pas prise en charge, découpez-la en deux.",
         )
     return BoundingBox(min_lon, min_lat, max_lon, max_lat)

@@ -138,11 +138,11 @@ def test_the_api_documentation_page_is_served(client):
     ("url", "field", "message"),
     [
         ("/api/v1/organisations?near=46.5,0.3&radius_km=-1", "radius_km", "entre 0 et 300"),
-        ("/api/v1/organisations?radius_km=10", "radius_km", "demande aussi near"),
+        ("/api/v1/organisations?radius_km=10", "radius_km", "demande aussi un centre"),
         ("/api/v1/organisations?bbox=1,2,3", "bbox", "4 nombres"),
         ("/api/v1/organisations?bbox=170,-20,-170,-10", "bbox", "antiméridien"),
         ("/api/v1/organisations?near=abc", "near", "2 nombres"),
-        ("/api/v1/organisations?near=95,2", "near", "latitude entre -90 et 90"),
+        ("/api/v1/organisations?near=95,2", "near", "latitude doit être entre -90 et 90"),
         ("/api/v1/organisations?sort=random", "sort", "l'une de ces valeurs"),
         ("/api/v1/map/clusters?zoom=99", "zoom", "inférieur ou égal à 20"),
         ("/api/v1/map/clusters?zoom=8&bbox=a,b,c,d", "bbox", "4 nombres"),
