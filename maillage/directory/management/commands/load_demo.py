@@ -34,14 +34,10 @@ class Command(BaseCommand):
             return
         for problem in report.rejected:
             self.stdout.write(
-                self.style.WARNING(
-                    f"  rejetée  ligne {problem.line} · {problem.field} = {problem.value!r} · {problem.reason}"
-                )
+                self.style.WARNING(f"  rejetée  ligne {problem.line} : {problem.reason}")
             )
         for problem in report.warnings:
-            self.stdout.write(
-                f"  averti   ligne {problem.line} · {problem.field} = {problem.value!r} · {problem.reason}"
-            )
+            self.stdout.write(f"  averti   ligne {problem.line} : {problem.reason}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démonstration : {report.read} lignes lues, {report.organisations_created} organisations "
