@@ -20,7 +20,6 @@ import itertools
 import time
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +29,7 @@ from maillage.core.geo import haversine_km_many
 from maillage.core.snapshots import SnapshotKeeper
 from maillage.core.text import fold
 from maillage.directory.models import EssFamily, Organisation, StructureKind
+from maillage.directory.querysets import listing_limit
 from maillage.directory.search.cache import bump, directory_version, version_of
 from maillage.directory.search.changes import (
     CHANGE_LOG_SLACK,
@@ -411,7 +411,7 @@ class CatalogueIndex:
             keep &= target.organisation != source.organisation_id
         at = np.flatnonzero(keep)
         if source.side == Side.NEED:
-            hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+            hidden_before = listing_limit(today)
             visible = target.published[at] & (target.valid_until[at] >= hidden_before.toordinal())
             at = at[visible]
             if admitted is not None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,6 +34,7 @@ from maillage.directory.models import (
     Sector,
     StructureKind,
 )
+from maillage.directory.querysets import listing_limit
 from maillage.directory.search.memory import current_index as directory_index
 from maillage.territory.models import Commune
 
@@ -850,7 +850,7 @@ def _nearest_in_index(
     establishments, organisations = establishments[related], organisations[related]
     distances = index.distances_from(establishments, near)
     far = np.where(np.isnan(distances), np.inf, distances)  # sorts without a point last
-    hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+    hidden_before = listing_limit(today)
     keep = index.valid_until[organisations] >= hidden_before.toordinal()
     if index.settled is not None:
         keep &= index.settled[organisations]

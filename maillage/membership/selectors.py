@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.models import Establishment, Organisation
+from maillage.directory.querysets import listing_limit
 from maillage.membership.models import (
     Application,
     ChangeRecord,
@@ -196,7 +196,7 @@ def members_of(organisation: Organisation) -> QuerySet[Membership]:
 def freshness_dashboard(user: User | AnonymousUser, today: datetime.date) -> dict:
     """Stale and soon-stale profiles of the territories `user` animates, counted by département."""
     soon = today + datetime.timedelta(days=30)
-    hidden_before = today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)
+    hidden_before = listing_limit(today)
     organisations = organisations_animated_by(user).filter(is_published=True)
     head_offices = Establishment.objects.filter(is_head_office=True)
     by_departement = (

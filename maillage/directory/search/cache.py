@@ -41,7 +41,7 @@ def versions_in_database() -> bool:
 def version_of(key: str) -> int:
     """Starts from the clock, not 1: a cleared cache must never bring back an old version."""
     if versions_in_database():
-        value = SharedVersion.objects.filter(key=key).values_list("value", flat=True).first()
+        value = recorded_version(key)
         if value is None:
             value = time.time_ns()
             try:
@@ -51,6 +51,21 @@ def version_of(key: str) -> int:
                 return SharedVersion.objects.get(key=key).value
         return value
     return cache.get_or_set(key, time.time_ns, timeout=None)
+
+
+def recorded_version(key: str) -> int | None:
+    """A version some process recorded with record_version (what the map's cells were counted
+    for), read from the same store as the versions; None if none was recorded."""
+    if versions_in_database():
+        return SharedVersion.objects.filter(key=key).values_list("value", flat=True).first()
+    return cache.get(key)
+
+
+def record_version(key: str, value: int) -> None:
+    if versions_in_database():
+        SharedVersion.objects.update_or_create(key=key, defaults={"value": value})
+    else:
+        cache.set(key, value, timeout=None)
 
 
 def bump(key: str, *, by: int = 1) -> None:

@@ -4,6 +4,7 @@ Single organisations carry `id`, `name`, `slug` (their page is /organisations/<s
 up to three `sectors` and their head office's `commune`: what a popup needs, and no more.
 """
 
+import hashlib
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from django.db.models import Avg, Count, F, Max, Min, QuerySet
 from maillage.core.geo import BoundingBox, parent_cell_bits
 from maillage.directory.models import Establishment, MapCell, Organisation
 from maillage.directory.querysets import listing_limit
-from maillage.directory.search.cache import places_version
+from maillage.directory.search.cache import places_version, record_version, recorded_version
 from maillage.directory.search.memory import current_index
 from maillage.directory.search.query import (
     DirectoryFilters,
@@ -95,15 +96,18 @@ def rebuild_map_cells() -> int:
                 f"SELECT {columns} FROM map_cell_staging"
             )
         cursor.execute("DROP TABLE map_cell_staging")
-    cache.set(MAP_CELLS_VERSION_KEY, version, timeout=None)
+    record_version(MAP_CELLS_VERSION_KEY, version)
     cache.delete(REBUILDING_KEY)
     return MapCell.objects.count()
 
 
-def _cells_version() -> str:
+def _cells_version() -> int:
     """The places version and the day: profiles leave the lists when their grace period ends,
-    without any write, so the cells are counted again each day too."""
-    return f"{places_version()}:{listing_limit().isoformat()}"
+    without any write, so the cells are counted again each day too. Folded into one signed 64-bit
+    number, so that it is kept like the other versions (in the database without a shared cache:
+    a rebuild by a task worker or a `manage.py` import is seen by every web process)."""
+    key = f"{places_version()}:{listing_limit().isoformat()}".encode()
+    return int.from_bytes(hashlib.sha256(key).digest()[:8], "big", signed=True)
 
 
 def _fresh_map_cells() -> bool:
@@ -112,10 +116,10 @@ def _fresh_map_cells() -> bool:
     Only writes that add, move or remove points move the places version: editing a profile's
     text leaves the map's counts as they are.
     """
-    if cache.get(MAP_CELLS_VERSION_KEY) == _cells_version():
+    if recorded_version(MAP_CELLS_VERSION_KEY) == _cells_version():
         return True
     schedule_map_cells_rebuild()  # writes schedule it; this catches a lost cache or a race
-    return cache.get(MAP_CELLS_VERSION_KEY) == _cells_version()
+    return recorded_version(MAP_CELLS_VERSION_KEY) == _cells_version()
 
 
 def schedule_map_cells_rebuild() -> None:

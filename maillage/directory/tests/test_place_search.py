@@ -4,8 +4,8 @@ SIREN and SIRET, the map reading the list's filters, and only listed profiles on
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from maillage.directory.querysets import listing_limit
 from maillage.directory.search.clusters import rebuild_map_cells
 from maillage.directory.tests.factories import located_organisation
 from maillage.territory.models import Commune
@@ -147,10 +147,8 @@ def test_the_full_map_offers_the_lists_filters(client, around_lyon):
 
 
 @pytest.mark.parametrize("precomputed", [True, False])
-def test_the_unfiltered_map_leaves_out_profiles_past_their_grace_period(
-    client, settings, precomputed
-):
-    expired = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS + 1)
+def test_the_unfiltered_map_leaves_out_profiles_past_their_grace_period(client, precomputed):
+    expired = listing_limit() - datetime.timedelta(days=1)
     located_organisation(name="Fiche oubliée", valid_until=expired)
     if precomputed:
         rebuild_map_cells()

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -150,9 +149,3 @@ def send_freshness_reminders(*, today: datetime.date | None = None) -> list[Fres
                 sent.append(reminder)
     batch.log_summary()
     return sent
-
-
-def grace_limit(today: datetime.date | None = None) -> datetime.date:
-    """Profiles that expired before this date have left the public lists."""
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.PROFILE_GRACE_DAYS)

@@ -82,13 +82,21 @@ def test_sign_up_errors_are_in_french_and_keep_the_email_typed(client):
     assert "trop court" in content
 
 
-def test_sign_up_with_an_email_already_used_is_refused(client):
+def test_sign_up_with_an_email_already_used_answers_as_usual_and_warns_the_owner(client):
+    """No account enumeration: the page is the one a new address gets; the owner is told by
+    e-mail, with a link to choose a new password."""
     UserFactory(email="marc@exemple.test")
 
     response = _sign_up(client, email="marc@exemple.test")
 
     assert User.objects.filter(email="marc@exemple.test").count() == 1
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["marc@exemple.test"]
+    assert message.subject == "[Maillage] Vous avez déjà un compte"
+    assert reverse("account_reset_password") in _link_in(message)
 
 
 def test_repeated_failed_sign_ins_on_one_email_are_rate_limited(client):
