@@ -36,6 +36,9 @@ def test_on_a_phone_the_filters_stay_as_left_when_the_results_refresh(page, demo
     page.goto("/annuaire/?q=recyclerie")
     page.get_by_label("Recherche").fill("recyclerie du")
     expect(page).to_have_url(re.compile("recyclerie%20du|recyclerie\\+du"))
+    # The URL moves before htmx swaps the results in: wait for the swap, or the click lands on
+    # the panel it replaces (seen on a loaded machine).
+    page.wait_for_load_state("networkidle")
     expect(page.get_by_role("group", name="Filière")).to_be_hidden()
     page.locator(".filters-button").click()
     page.get_by_role("group", name="Filière").get_by_role("checkbox").first.check()
