@@ -8,8 +8,7 @@ from maillage.catalogue.selectors import organisation_recipients
 from maillage.core.mail import MailBatch, send_mail_template
 from maillage.directory.models import Organisation
 from maillage.membership.emails import absolute
-from maillage.membership.models import Membership
-from maillage.membership.selectors import animator_roles_covering
+from maillage.membership.selectors import admin_emails_of, animator_roles_covering
 from maillage.territory.models import Commune
 
 
@@ -42,13 +41,7 @@ def send_contact(contact: ContactMessage, recipients: list[str]) -> None:
 def send_deal_proposed(deal: Deal) -> None:
     """Ask the other side's administrators to confirm or decline (nobody else may)."""
     other = deal.other_side
-    recipients = sorted(
-        set(
-            Membership.objects.filter(organisation=other, role=Membership.Role.ADMIN)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    recipients = admin_emails_of(other)
     url = absolute(deal.contact.get_absolute_url() if deal.contact_id else "/") + "#deal"
     _send(
         template="deal_proposed",

@@ -8,8 +8,14 @@ from django.db.models import Q
 
 from maillage.catalogue.models import ContactMessage, Deal, NeedReport
 from maillage.directory.models import Organisation
-from maillage.membership.models import Membership, PlatformRole
-from maillage.membership.permissions import Action, animates, can, is_platform_admin
+from maillage.membership.models import Membership
+from maillage.membership.permissions import (
+    Action,
+    animates,
+    can,
+    commune_scope,
+    is_platform_admin,
+)
 
 
 class CatalogueAction(StrEnum):
@@ -104,16 +110,7 @@ def report_scope(user: User | AnonymousUser) -> Q | None:
         return None
     if is_platform_admin(user):
         return Q()
-    scope = None
-    for role in PlatformRole.objects.filter(user=user, kind=PlatformRole.Kind.ANIMATOR):
-        if role.region_id:
-            condition = Q(commune__departement__region_id=role.region_id)
-        elif role.departement_id:
-            condition = Q(commune__departement_id=role.departement_id)
-        else:
-            condition = Q(commune__epci_id=role.epci_id)
-        scope = condition if scope is None else scope | condition
-    return scope
+    return commune_scope(user, "commune__")
 
 
 def can_qualify(user: User | AnonymousUser, report: NeedReport) -> bool:

@@ -10,11 +10,14 @@ from maillage.membership.models import (
     Application,
     Claim,
     College,
-    Membership,
     Suggestion,
 )
 from maillage.membership.permissions import has_conflict_of_interest
-from maillage.membership.selectors import animator_roles_of, platform_admin_emails
+from maillage.membership.selectors import (
+    admin_emails_of,
+    animator_roles_of,
+    platform_admin_emails,
+)
 
 
 def absolute(path: str) -> str:
@@ -73,12 +76,7 @@ def send_freshness_reminder(
 
 def keepers_of(organisation: Organisation) -> list[str]:
     """Its administrators; the territory's animators when nobody administers it."""
-    admins = sorted(
-        Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return admins or animators_of(organisation)
+    return admin_emails_of(organisation) or animators_of(organisation)
 
 
 def send_profile_imported(
@@ -86,11 +84,7 @@ def send_profile_imported(
 ) -> None:
     """To the administrators of a profile an import changed (one e-mail per run), with the
     fields written and those kept for an animator's choice."""
-    admins = sorted(
-        Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    admins = admin_emails_of(organisation)
     _send(
         template="profile_imported",
         context={

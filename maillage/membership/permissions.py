@@ -69,18 +69,14 @@ def animates(user: User | AnonymousUser, organisation: Organisation) -> bool:
     return Organisation.objects.filter(scope, pk=organisation.pk).exists()
 
 
-def commune_scope(user: User | AnonymousUser) -> Q | None:
-    """The communes of the territories a user animates, as a filter on Commune; None if none."""
+def commune_scope(user: User | AnonymousUser, path: str = "") -> Q | None:
+    """The communes of the territories a user animates, as a filter through `path` (see
+    PlatformRole.commune_filter); None if none."""
     if not user.is_authenticated:
         return None
     scope = None
     for role in PlatformRole.objects.filter(user=user, kind=PlatformRole.Kind.ANIMATOR):
-        if role.region_id:
-            part = Q(departement__region_id=role.region_id)
-        elif role.departement_id:
-            part = Q(departement_id=role.departement_id)
-        else:
-            part = Q(epci_id=role.epci_id)
+        part = role.commune_filter(path)
         scope = part if scope is None else scope | part
     return scope
 

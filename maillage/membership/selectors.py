@@ -164,6 +164,17 @@ def animator_roles_of(organisation: Organisation) -> QuerySet[PlatformRole]:
     )
 
 
+def admin_emails_of(organisation: Organisation) -> list[str]:
+    """The addresses of the organisation's administrators, the people who answer for it."""
+    return sorted(
+        set(
+            Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
 def platform_admin_emails() -> list[str]:
     """The last resort for a message nobody in the territory can receive."""
     return sorted(

@@ -158,12 +158,17 @@ class PlatformRole(TimeStampedModel):
         if self.kind != self.Kind.ANIMATOR and chosen:
             raise ValidationError(_("Seul un rôle d'animation est lié à un territoire."))
 
+    def commune_filter(self, path: str = "") -> Q:
+        """The communes of this role's territory, as a filter through `path`, the lookup that
+        leads to a Commune (« commune__ » from a report; "" on Commune itself)."""
+        if self.region_id:
+            return Q(**{f"{path}departement__region_id": self.region_id})
+        if self.departement_id:
+            return Q(**{f"{path}departement_id": self.departement_id})
+        if self.epci_id:
+            return Q(**{f"{path}epci_id": self.epci_id})
+        return Q(pk__in=[])
+
     def organisation_filter(self) -> Q:
         """The organisations with an establishment in this role's territory."""
-        if self.region_id:
-            return Q(establishments__commune__departement__region_id=self.region_id)
-        if self.departement_id:
-            return Q(establishments__commune__departement_id=self.departement_id)
-        if self.epci_id:
-            return Q(establishments__commune__epci_id=self.epci_id)
-        return Q(pk__in=[])
+        return self.commune_filter("establishments__commune__")
